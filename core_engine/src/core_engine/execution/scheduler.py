@@ -1,0 +1,705 @@
+"""The run loop: one object per run that decides what starts next and records what happened.
+
+Design (see ``docs/architecture.md``): callbacks, not one coroutine per node. A node becomes
+*ready* when its last upstream node ends; ready units (nodes, or instances of a mapped node) wait
+in a strategy-specific queue; :meth:`_Run._pump` starts them while slots are free; each started
+attempt is a future whose done-callback records the outcome and settles downstream nodes. Nothing
+blocks, nothing polls, and no node waits in a task of its own before it is ready, so an idle
+node costs a few list slots.
+
+Every state change appends one typed event to ``log`` and is mirrored in the node's
+:class:`~core_engine.state.NodeRun`, so the final :class:`~core_engine.state.RunState` is built
+without reading the log; ``replay(log)`` must give the same state (property-tested).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import logging
+import traceback
+import uuid
+from collections import deque
+from collections.abc import Callable, Mapping
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from functools import partial
+from typing import Any
+
+from core_engine.dag import DAG
+from core_engine.errors import NodeTimeoutError, SkipNode
+from core_engine.events import (
+    ErrorInfo,
+    Event,
+    NodeCancelled,
+    NodeFailed,
+    NodeMapped,
+    NodeQueued,
+    NodeRetrying,
+    NodeSkipped,
+    NodeStarted,
+    NodeSucceeded,
+    NodeUpstreamFailed,
+    RunFinished,
+    RunStarted,
+)
+from core_engine.execution import invoke
+from core_engine.execution.options import FailurePolicy, RunOptions, Strategy
+from core_engine.limits import MAX_MAP_INSTANCES
+from core_engine.node import Param, Ref, RunIn, TriggerRule
+from core_engine.state import NodeRun, NodeState, RunState, RunStatus
+from core_engine.tasktypes import DEFAULT_REGISTRY
+
+log = logging.getLogger(__name__)
+
+_PENDING = NodeState.PENDING
+_QUEUED = NodeState.QUEUED
+_RUNNING = NodeState.RUNNING
+_RETRYING = NodeState.RETRYING
+_SUCCEEDED = NodeState.SUCCEEDED
+_FAILED = NodeState.FAILED
+_UPSTREAM_FAILED = NodeState.UPSTREAM_FAILED
+_SKIPPED = NodeState.SKIPPED
+_CANCELLED = NodeState.CANCELLED
+_TASK, _INLINE, _THREAD, _PROCESS = invoke.TASK, invoke.INLINE, invoke.THREAD, invoke.PROCESS
+_BAD_ENDS = frozenset({_FAILED, _UPSTREAM_FAILED, _CANCELLED})
+
+# Events on the hot path are made with tuple.__new__, skipping NamedTuple's Python-level
+# __new__ (0.45 -> 0.2 us each); the fields are the same, in declaration order.
+_new = tuple.__new__
+
+# Flags a node collects from upstream nodes that did not succeed.
+_UP_FAILED = 1
+_UP_SKIPPED = 2
+
+# A unit of work: a node index, or (node index, item index) for an instance of a mapped node.
+Unit = int | tuple[int, int]
+
+
+def error_info(exc: BaseException) -> ErrorInfo:
+    """An exception as data, with its formatted traceback."""
+    tb = "".join(traceback.format_exception(exc)) if exc.__traceback__ is not None else ""
+    return ErrorInfo(type(exc).__name__, str(exc), tb)
+
+
+class _Mapped:
+    """Bookkeeping of a mapped node while its instances run."""
+
+    __slots__ = ("items", "left", "t0")
+
+    def __init__(self, items: list[Any], t0: float) -> None:
+        self.items = items
+        self.left = len(items)
+        self.t0 = t0  # monotonic time of the expansion
+
+
+class Run:
+    """One execution of a DAG. Made and driven by :func:`core_engine.execution.start`."""
+
+    def __init__(self, dag: DAG, params: Mapping[str, Any], options: RunOptions) -> None:
+        self.dag = dag
+        self.options = options
+        self.params = dict(params)
+        self.run_id = options.run_id or uuid.uuid4().hex
+        self.loop = asyncio.get_running_loop()
+        n = len(dag.nodes)
+        self.ids = [node.id for node in dag.nodes]
+        self.recs = [NodeRun() for _ in range(n)]
+        self.remaining = [len(ups) for ups in dag.upstream]
+        self.flags = [0] * n
+        self.results: list[Any] = [None] * n
+        self.t0 = [0.0] * n
+        self.outstanding = n
+        self.running = 0
+        self.limit = options.max_concurrency
+        self.fail_fast = options.failure_policy is FailurePolicy.FAIL_FAST
+        self.clock = options.clock
+        self.mono = options.monotonic
+        self.rng = options.rng
+        self.seq = itertools.count()
+        self.log: list[Event] = []
+        self.listeners = options.on_event
+        self.waiters: list[asyncio.Future[None]] = []
+        self.inflight: dict[asyncio.Future[Any], Unit] = {}
+        self.timers: dict[asyncio.Future[Any], asyncio.TimerHandle] = {}
+        self.retry_timers: dict[Unit, asyncio.TimerHandle] = {}
+        self.mapped: dict[int, _Mapped] = {}
+        self.inst_t0: dict[Unit, float] = {}  # monotonic start of running mapped instances
+        self.stopping = False
+        self.pumping = False
+        self.end_status: RunStatus | None = None
+        self.done: asyncio.Future[None] = self.loop.create_future()
+        self.started_mono = 0.0
+        self.run_timer: asyncio.TimerHandle | None = None
+        self._thread_pool = options.thread_pool
+        self._process_pool = options.process_pool
+        self._own_pools: list[Executor] = []
+        self._compile(options)
+        self._setup_strategy(options.strategy)
+
+    # ----------------------------------------------------------------- set-up
+
+    def _compile(self, options: RunOptions) -> None:
+        registry = options.registry if options.registry is not None else DEFAULT_REGISTRY
+        index = self.dag.index
+        self.modes: list[int] = []
+        self.targets: list[Any] = []
+        self.consts: list[dict[str, Any]] = []
+        self.refs: list[tuple[tuple[str, int], ...]] = []
+        self.map_param: list[str | None] = []
+        self.timeouts = [node.timeout for node in self.dag.nodes]
+        self.map_source: list[int] = []
+        prepared: dict[tuple[int, RunIn], tuple[int, Any]] = {}
+        for node in self.dag.nodes:
+            spec = node.task
+            fn = getattr(spec, "fn", None)
+            key = (id(fn) if fn is not None else id(spec), node.run_in)
+            hit = prepared.get(key)
+            if hit is None:
+                hit = prepared[key] = invoke.prepare(node, registry)
+            mode, target = hit
+            self.modes.append(mode)
+            self.targets.append(target)
+            consts: dict[str, Any] = {}
+            refs = []
+            for name, value in node.params.items():
+                if name == node.map_over:
+                    continue  # filled per instance
+                if isinstance(value, Ref):
+                    refs.append((name, index[value.node_id]))
+                elif isinstance(value, Param):
+                    consts[name] = self.params.get(value.name)
+                else:
+                    consts[name] = value
+            self.consts.append(consts)
+            self.refs.append(tuple(refs))
+            self.map_param.append(node.map_over)
+            source = node.params.get(node.map_over) if node.map_over else None
+            self.map_source.append(index[source.node_id] if isinstance(source, Ref) else -1)
+
+    def _setup_strategy(self, strategy: Strategy) -> None:
+        self.ready: deque[Unit] = deque()
+        self.heap: list[tuple[int, int, Unit]] = []
+        self.enqueue: Callable[[Unit], None] = self.ready.append
+        self.level_mode = strategy is Strategy.LEVEL
+        if strategy is Strategy.SEQUENTIAL:
+            self.limit = 1
+            self.rank = [0] * len(self.ids)
+            for position, i in enumerate(self.dag.order):
+                self.rank[i] = position
+            self.enqueue = self._enqueue_ranked
+        elif self.level_mode:
+            levels = self.dag.level
+            depth = (max(levels) + 1) if levels else 0
+            self.level_left = [0] * depth
+            for lvl in levels:
+                self.level_left[lvl] += 1
+            self.buckets: list[list[Unit]] = [[] for _ in range(depth)]
+            self.current_level = 0
+            self.enqueue = self._enqueue_leveled
+
+    def _enqueue_ranked(self, unit: Unit) -> None:
+        i, k = (unit, -1) if type(unit) is int else unit  # type: ignore[misc]
+        heapq.heappush(self.heap, (self.rank[i], k, unit))
+
+    def _enqueue_leveled(self, unit: Unit) -> None:
+        i = unit if type(unit) is int else unit[0]  # type: ignore[index]
+        if self.dag.level[i] <= self.current_level:
+            self.ready.append(unit)
+        else:
+            self.buckets[self.dag.level[i]].append(unit)
+
+    def _next_unit(self) -> Unit | None:
+        if self.ready:
+            return self.ready.popleft()
+        if self.heap:
+            return heapq.heappop(self.heap)[2]
+        return None
+
+    # ---------------------------------------------------------------- events
+
+    def emit(self, event: Event) -> None:
+        """Record ``event`` and hand it to listeners and waiting iterators."""
+        self.log.append(event)
+        for listener in self.listeners:
+            try:
+                listener(event)
+            except Exception:
+                log.exception("event listener %r failed on %s", listener, event.kind)
+        if self.waiters:
+            for waiter in self.waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
+            self.waiters.clear()
+
+    # ----------------------------------------------------------------- start
+
+    def start(self) -> None:
+        """Emit ``run_started``, settle resumed nodes, queue the roots and start them."""
+        self.started_mono = self.mono()
+        self.emit(
+            RunStarted(
+                next(self.seq),
+                self.clock(),
+                self.run_id,
+                self.dag.name,
+                self.dag.content_hash,
+                len(self.ids),
+                self.params,
+            )
+        )
+        if self.options.timeout is not None:
+            self.run_timer = self.loop.call_later(self.options.timeout, self.stop, RunStatus.TIMED_OUT)
+        resume = self.options.resume_from or {}
+        index = self.dag.index
+        for nid in sorted(resume, key=lambda x: self.dag.order.index(index[x]) if x in index else -1):
+            i = index.get(nid)
+            if i is None or self.recs[i].state is not _PENDING:
+                continue
+            ts = self.clock()
+            result = resume[nid]
+            self.emit(NodeSucceeded(next(self.seq), ts, nid, None, 0, 0.0, result, True))
+            rec = self.recs[i]
+            rec.result, rec.duration, rec.finished_at, rec.resumed = result, 0.0, ts, True
+            self._settle(i, _SUCCEEDED, result)
+        stack: list[tuple[int, NodeState, Any]] = []
+        for i, left in enumerate(self.remaining):
+            if left == 0 and self.recs[i].state is _PENDING:
+                self._decide(i, stack)
+        self._drain(stack)
+        if self.outstanding == 0:
+            self._finish()
+        else:
+            self._pump()
+
+    # ------------------------------------------------------------ scheduling
+
+    def _pump(self) -> None:
+        """Start ready units while there are free slots (re-entrant calls return at once)."""
+        if self.pumping:
+            return
+        self.pumping = True
+        try:
+            limit = self.limit
+            while not self.stopping and (limit is None or self.running < limit):
+                unit = self._next_unit()
+                if unit is None:
+                    break
+                self._launch(unit)
+        finally:
+            self.pumping = False
+
+    def _expand(self, i: int) -> None:
+        """Create one instance per item of the mapped parameter's upstream list."""
+        nid = self.ids[i]
+        items = self.results[self.map_source[i]]
+        rec = self.recs[i]
+        ts = self.clock()
+        if not isinstance(items, list | tuple) or len(items) > MAX_MAP_INSTANCES:
+            what = (
+                f"{len(items)} items exceed the limit of {MAX_MAP_INSTANCES}"
+                if isinstance(items, list | tuple)
+                else f"got {type(items).__name__}, not a list"
+            )
+            error = ErrorInfo("TypeError", f"node {nid!r} maps over {self.map_param[i]!r}: {what}", "")
+            rec.state, rec.error, rec.finished_at, rec.duration = _RUNNING, error, ts, 0.0
+            self.emit(NodeFailed(next(self.seq), ts, nid, None, 0, 0.0, error))
+            self._node_failed(i)
+            return
+        items = list(items)
+        self.emit(NodeMapped(next(self.seq), ts, nid, len(items)))
+        rec.state, rec.started_at = _RUNNING, ts
+        rec.instances = [NodeRun() for _ in items]
+        if not items:
+            self.emit(NodeSucceeded(next(self.seq), ts, nid, None, 0, 0.0, [], False))
+            rec.result, rec.duration, rec.finished_at = [], 0.0, ts
+            self._settle(i, _SUCCEEDED, [])
+            return
+        self.mapped[i] = _Mapped(items, self.mono())
+        for k, inst in enumerate(rec.instances):
+            inst.state = _QUEUED
+            self.emit(NodeQueued(next(self.seq), ts, nid, k))
+            self.enqueue((i, k))
+
+    def _launch(self, unit: Unit) -> None:
+        """Start one attempt of ``unit`` (the hot path: keep it flat)."""
+        if type(unit) is int:
+            i, k, rec = unit, None, self.recs[unit]
+            kwargs = self.consts[i].copy()
+        else:
+            i, k = unit  # type: ignore[misc]
+            rec = self.recs[i].instances[k]  # type: ignore[index]
+            kwargs = self.consts[i].copy()
+            kwargs[self.map_param[i]] = self.mapped[i].items[k]  # type: ignore[index]
+        results = self.results
+        for name, j in self.refs[i]:
+            kwargs[name] = results[j]
+        attempt = rec.attempts + 1
+        rec.attempts = attempt
+        rec.state = _RUNNING
+        ts = self.clock()
+        if rec.started_at is None:
+            rec.started_at = ts
+        self.emit(_new(NodeStarted, (next(self.seq), ts, self.ids[i], k, attempt)))
+        if k is None:
+            self.t0[i] = self.mono()
+        else:
+            self.inst_t0[unit] = self.mono()
+        mode = self.modes[i]
+        target = self.targets[i]
+        self.running += 1
+        try:
+            if mode == _TASK:
+                fut: asyncio.Future[Any] = self.loop.create_task(target(**kwargs))
+            elif mode == _INLINE:
+                result = target(**kwargs)
+                self.running -= 1
+                self._succeeded(unit, result)
+                return
+            elif mode == _THREAD:
+                fut = self.loop.run_in_executor(self._threads(), partial(target, **kwargs))
+            elif mode == _PROCESS:
+                fut = self.loop.run_in_executor(
+                    self._processes(), partial(invoke.call_in_process, target, kwargs)
+                )
+            else:
+                raise target
+        except Exception as exc:
+            self.running -= 1
+            self._attempt_failed(unit, exc)
+            return
+        self.inflight[fut] = unit
+        timeout = self.timeouts[i]
+        if timeout is not None:
+            self.timers[fut] = self.loop.call_later(timeout, self._on_timeout, fut)
+        fut.add_done_callback(self._on_done)
+
+    def _elapsed(self, unit: Unit) -> float:
+        t0 = self.t0[unit] if type(unit) is int else self.inst_t0.pop(unit)
+        return self.mono() - t0
+
+    # -------------------------------------------------------------- outcomes
+
+    def _on_done(self, fut: asyncio.Future[Any]) -> None:
+        unit = self.inflight.pop(fut, None)
+        if unit is None:
+            return  # timed out or cancelled earlier: already recorded
+        if self.timers:
+            timer = self.timers.pop(fut, None)
+            if timer is not None:
+                timer.cancel()
+        self.running -= 1
+        if fut.cancelled():
+            self._attempt_failed(unit, asyncio.CancelledError("the attempt was cancelled"))
+        else:
+            exc = fut.exception()
+            if exc is None:
+                self._succeeded(unit, fut.result())
+            else:
+                self._attempt_failed(unit, exc)
+        if self.ready or self.heap:
+            self._pump()
+
+    def _on_timeout(self, fut: asyncio.Future[Any]) -> None:
+        unit = self.inflight.pop(fut, None)
+        self.timers.pop(fut, None)
+        if unit is None:
+            return
+        self.running -= 1
+        fut.cancel()  # a thread or process attempt cannot be interrupted: its result is dropped
+        i = unit if type(unit) is int else unit[0]  # type: ignore[index]
+        timeout = self.dag.nodes[i].timeout
+        self._attempt_failed(unit, NodeTimeoutError(self.ids[i], timeout or 0.0))
+        self._pump()
+
+    def _succeeded(self, unit: Unit, result: Any) -> None:
+        duration = self._elapsed(unit)
+        ts = self.clock()
+        if type(unit) is int:
+            rec = self.recs[unit]
+            self.emit(
+                _new(
+                    NodeSucceeded,
+                    (
+                        next(self.seq),
+                        ts,
+                        self.ids[unit],
+                        None,
+                        rec.attempts,
+                        duration,
+                        result,
+                        False,
+                    ),
+                )
+            )
+            rec.result, rec.duration, rec.finished_at, rec.error = result, duration, ts, None
+            self._settle(unit, _SUCCEEDED, result)
+            return
+        i, k = unit  # type: ignore[misc]
+        inst = self.recs[i].instances[k]  # type: ignore[index]
+        self.emit(NodeSucceeded(next(self.seq), ts, self.ids[i], k, inst.attempts, duration, result, False))
+        inst.state, inst.result, inst.duration, inst.finished_at, inst.error = (
+            _SUCCEEDED,
+            result,
+            duration,
+            ts,
+            None,
+        )
+        self._instance_ended(i)
+
+    def _attempt_failed(self, unit: Unit, exc: BaseException) -> None:
+        duration = self._elapsed(unit)
+        ts = self.clock()
+        i, k = (unit, None) if type(unit) is int else unit  # type: ignore[misc]
+        rec = self.recs[i] if k is None else self.recs[i].instances[k]  # type: ignore[index]
+        nid = self.ids[i]
+        if isinstance(exc, SkipNode):
+            rec.state, rec.reason, rec.finished_at = _SKIPPED, exc.reason, ts
+            self.emit(NodeSkipped(next(self.seq), ts, nid, k, rec.attempts, exc.reason))
+            if k is None:
+                self._settle(i, _SKIPPED, None)
+            else:
+                self._instance_ended(i)
+            return
+        error = error_info(exc)
+        rec.error = error
+        policy = self.dag.nodes[i].retry
+        if not self.stopping and rec.attempts < policy.max_attempts and policy.retries(exc):
+            delay = policy.delay(rec.attempts, self.rng.random())
+            rec.state = _RETRYING
+            self.emit(NodeRetrying(next(self.seq), ts, nid, k, rec.attempts, duration, delay, error))
+            self.retry_timers[unit] = self.loop.call_later(delay, self._retry, unit)
+            return
+        rec.state, rec.duration, rec.finished_at = _FAILED, duration, ts
+        self.emit(NodeFailed(next(self.seq), ts, nid, k, rec.attempts, duration, error))
+        if k is None:
+            self._node_failed(i)
+        else:
+            self._instance_ended(i)
+            if self.fail_fast:
+                self.stop(RunStatus.FAILED)
+
+    def _retry(self, unit: Unit) -> None:
+        self.retry_timers.pop(unit, None)
+        if self.stopping:
+            return
+        self.enqueue(unit)
+        self._pump()
+
+    def _node_failed(self, i: int) -> None:
+        self._settle(i, _FAILED, None)
+        if self.fail_fast:
+            self.stop(RunStatus.FAILED)
+
+    def _instance_ended(self, i: int) -> None:
+        mapped = self.mapped[i]
+        mapped.left -= 1
+        if mapped.left or self.stopping:
+            return
+        del self.mapped[i]
+        rec = self.recs[i]
+        instances = rec.instances or []
+        ts = self.clock()
+        duration = self.mono() - mapped.t0
+        rec.duration, rec.finished_at = duration, ts
+        failed = next((inst for inst in instances if inst.state is _FAILED), None)
+        if failed is not None:
+            rec.error = failed.error
+            self.emit(NodeFailed(next(self.seq), ts, self.ids[i], None, 0, duration, failed.error))  # type: ignore[arg-type]
+            self._settle(i, _FAILED, None)
+            return
+        result = [inst.result for inst in instances if inst.state is _SUCCEEDED]
+        rec.result = result
+        self.emit(NodeSucceeded(next(self.seq), ts, self.ids[i], None, 0, duration, result, False))
+        self._settle(i, _SUCCEEDED, result)
+
+    def _settle(self, i: int, state: NodeState, result: Any) -> None:
+        """Mark node ``i`` ended and decide every downstream node this makes ready."""
+        self._drain([(i, state, result)])
+
+    def _drain(self, stack: list[tuple[int, NodeState, Any]]) -> None:
+        """Settle ``(node, state, result)`` entries; nodes that end without running are pushed
+        back on the stack, so long chains of skips or upstream failures need no recursion."""
+        recs, remaining, flags, downstream = (
+            self.recs,
+            self.remaining,
+            self.flags,
+            self.dag.downstream,
+        )
+        while stack:
+            if self.done.done():
+                return  # stopped meanwhile: stop() has ended every node
+            i, state, result = stack.pop()
+            recs[i].state = state
+            self.results[i] = result
+            self.outstanding -= 1
+            if self.level_mode:
+                self._level_ended(self.dag.level[i])
+            flag = 0 if state is _SUCCEEDED else (_UP_SKIPPED if state is _SKIPPED else _UP_FAILED)
+            for j in downstream[i]:
+                if flag:
+                    flags[j] |= flag
+                left = remaining[j] - 1
+                remaining[j] = left
+                if left == 0 and recs[j].state is _PENDING and not self.stopping:
+                    self._decide(j, stack)
+        if self.outstanding == 0 and not self.done.done():
+            self._finish()
+
+    def _decide(self, j: int, stack: list[tuple[int, NodeState, Any]]) -> None:
+        """All upstream nodes of ``j`` ended: queue it, or end it by its trigger rule (pushing
+        it on ``stack`` to be settled)."""
+        flags = self.flags[j]
+        if flags:
+            trigger = self.dag.nodes[j].trigger
+            end: NodeState | None = None
+            if flags & _UP_FAILED and trigger is not TriggerRule.ALL_DONE:
+                end = _UPSTREAM_FAILED
+            elif flags & _UP_SKIPPED and trigger is TriggerRule.ALL_SUCCESS:
+                end = _SKIPPED
+            if end is not None:
+                ts = self.clock()
+                rec = self.recs[j]
+                rec.finished_at = ts
+                if end is _UPSTREAM_FAILED:
+                    culprit = next(
+                        self.ids[u] for u in self.dag.upstream[j] if self.recs[u].state in _BAD_ENDS
+                    )
+                    rec.reason = culprit
+                    self.emit(NodeUpstreamFailed(next(self.seq), ts, self.ids[j], culprit))
+                else:
+                    rec.reason = "upstream skipped"
+                    self.emit(NodeSkipped(next(self.seq), ts, self.ids[j], None, 0, rec.reason))
+                rec.state = end  # no longer PENDING: no other upstream decides it again
+                stack.append((j, end, None))
+                return
+        if self.map_param[j] is not None:
+            self._expand(j)
+            return
+        self.recs[j].state = _QUEUED
+        self.emit(_new(NodeQueued, (next(self.seq), self.clock(), self.ids[j], None)))
+        self.enqueue(j)
+
+    def _level_ended(self, lvl: int) -> None:
+        self.level_left[lvl] -= 1
+        while self.current_level < len(self.level_left) - 1 and self.level_left[self.current_level] == 0:
+            self.current_level += 1
+            bucket = self.buckets[self.current_level]
+            self.ready.extend(bucket)
+            bucket.clear()
+
+    # ------------------------------------------------------------ stopping
+
+    def stop(self, status: RunStatus) -> None:
+        """End the run early: cancel running attempts, start nothing new, end every open node.
+
+        Nodes downstream of a failure end ``upstream_failed``; every other open node (and
+        instance) ends ``cancelled``. Idempotent; a finished run is left as it is.
+        """
+        if self.stopping or self.done.done():
+            return
+        self.stopping = True
+        self.end_status = status
+        for timer in self.retry_timers.values():
+            timer.cancel()
+        self.retry_timers.clear()
+        for timer in self.timers.values():
+            timer.cancel()
+        self.timers.clear()
+        inflight, self.inflight = self.inflight, {}
+        for fut in inflight:
+            fut.cancel()
+        self.running = 0
+        self.ready.clear()
+        self.heap.clear()
+        for i in self.dag.order:
+            rec = self.recs[i]
+            if rec.state.is_terminal:
+                continue
+            ts = self.clock()
+            nid = self.ids[i]
+            if rec.instances is not None:
+                for k, inst in enumerate(rec.instances):
+                    if not inst.state.is_terminal:
+                        inst.state, inst.finished_at = _CANCELLED, ts
+                        self.emit(NodeCancelled(next(self.seq), ts, nid, k, inst.attempts))
+                failed = next((x for x in rec.instances if x.state is _FAILED), None)
+                if failed is not None:
+                    duration = self.mono() - self.mapped[i].t0 if i in self.mapped else 0.0
+                    rec.state, rec.error, rec.duration, rec.finished_at = (
+                        _FAILED,
+                        failed.error,
+                        duration,
+                        ts,
+                    )
+                    self.emit(NodeFailed(next(self.seq), ts, nid, None, 0, duration, failed.error))  # type: ignore[arg-type]
+                    continue
+            culprit = next(
+                (
+                    self.ids[u]
+                    for u in self.dag.upstream[i]
+                    if self.recs[u].state in (_FAILED, _UPSTREAM_FAILED)
+                ),
+                None,
+            )
+            rec.finished_at = ts
+            if culprit is not None and rec.state is _PENDING:
+                rec.state, rec.reason = _UPSTREAM_FAILED, culprit
+                self.emit(NodeUpstreamFailed(next(self.seq), ts, nid, culprit))
+            else:
+                rec.state = _CANCELLED
+                self.emit(NodeCancelled(next(self.seq), ts, nid, None, rec.attempts))
+        self.mapped.clear()
+        self.outstanding = 0
+        self._finish()
+
+    def _finish(self) -> None:
+        if self.done.done():
+            return
+        if self.run_timer is not None:
+            self.run_timer.cancel()
+        status = self.end_status
+        if status is None or status is RunStatus.FAILED:
+            bad = any(rec.state is _FAILED or rec.state is _UPSTREAM_FAILED for rec in self.recs)
+            status = RunStatus.FAILED if bad else RunStatus.SUCCEEDED
+        self.end_status = status
+        duration = self.mono() - self.started_mono
+        self.emit(RunFinished(next(self.seq), self.clock(), status.value, duration))
+        self.stopping = True
+        for pool in self._own_pools:
+            pool.shutdown(wait=False, cancel_futures=True)
+        self.done.set_result(None)
+
+    # --------------------------------------------------------------- results
+
+    def state(self) -> RunState:
+        """The run's state as the executor recorded it (see :mod:`core_engine.state`)."""
+        first = self.log[0]
+        last = self.log[-1]
+        finished = isinstance(last, RunFinished)
+        return RunState(
+            run_id=self.run_id,
+            dag_name=self.dag.name,
+            dag_hash=self.dag.content_hash,
+            status=self.end_status if finished and self.end_status else RunStatus.RUNNING,
+            params=dict(self.params),
+            started_at=first.ts,
+            finished_at=last.ts if finished else None,
+            duration=last.duration if isinstance(last, RunFinished) else None,
+            nodes=dict(zip(self.ids, self.recs, strict=True)),
+            last_seq=last.seq,
+        )
+
+    def _threads(self) -> Executor:
+        if self._thread_pool is None:
+            self._thread_pool = ThreadPoolExecutor(
+                self.options.max_threads, thread_name_prefix=f"core-engine-{self.run_id[:8]}"
+            )
+            self._own_pools.append(self._thread_pool)
+        return self._thread_pool
+
+    def _processes(self) -> Executor:
+        if self._process_pool is None:
+            self._process_pool = ProcessPoolExecutor(self.options.max_processes)
+            self._own_pools.append(self._process_pool)
+        return self._process_pool

@@ -1,0 +1,29 @@
+# OPEN task runner. `just --list` shows every recipe.
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+# Install the workspace (Python packages and dev tools) exactly as locked.
+setup:
+    uv sync --all-packages --locked
+
+# The main job. Until the platform lands: real scientific workflows run by core_engine.
+demo: setup
+    uv run python -m core_engine wfcommons
+
+# Lint, type-check and run every test suite.
+test: setup lint
+    uv run pytest
+
+# ruff (lint + format check) and mypy --strict on core_engine.
+lint: setup
+    uv run ruff check .
+    uv run ruff format --check .
+    uv run mypy --strict core_engine/src
+
+# Rewrite formatting and apply safe lint fixes.
+fmt: setup
+    uv run ruff format .
+    uv run ruff check --fix .
+
+# Benchmarks: prints a table and rewrites docs/benchmarks.md.
+bench: setup
+    uv run python -m benchmarks
