@@ -29,7 +29,7 @@ from core_engine.node import (
     TypedTask,
 )
 from core_engine.retry import NO_RETRY, RetryPolicy
-from core_engine.task import TaskFunction, callable_path
+from core_engine.task import TaskFunction, callable_path, one_or_many
 
 if TYPE_CHECKING:
     from core_engine.dag import DAG
@@ -72,8 +72,8 @@ class NodeOutput:
             self.builder.add_dependency(target.node_id, self.node_id)
         return other
 
-    def __rlshift__(self, other: NodeOutput | Iterable[NodeOutput]) -> NodeOutput:
-        """``[a, b] >> c`` lands here as ``c.__rlshift__([a, b])``."""
+    def __rrshift__(self, other: NodeOutput | Iterable[NodeOutput]) -> NodeOutput:
+        """``[a, b] >> c`` lands here as ``c.__rrshift__([a, b])``: ``c`` runs after both."""
         sources = [other] if isinstance(other, NodeOutput) else list(other)
         for source in sources:
             self.builder.add_dependency(self.node_id, source.node_id)
@@ -144,11 +144,11 @@ class DAGBuilder:
             id=id,
             task=spec,
             params={name: _param_value(value) for name, value in (params or {}).items()},
-            depends_on=tuple(_dep_id(dep) for dep in depends_on),
+            depends_on=tuple(_dep_id(dep) for dep in one_or_many(depends_on)),
             map_over=map_over,
             retry=retry if retry is not None else NO_RETRY,
             timeout=timeout,
-            tags=tuple(tags),
+            tags=one_or_many(tags),
             run_in=RunIn(run_in),
             trigger=TriggerRule(trigger),
         )

@@ -93,6 +93,8 @@ class DAG:
 
         by_id: dict[str, Node] = {}
         for node in node_list:
+            if not isinstance(node.id, str):
+                continue  # reported by check_node as invalid_id
             if node.id in by_id:
                 issues.append(
                     ValidationIssue(

@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 #: Largest JSON definition accepted, in bytes (64 MiB).
 MAX_DEFINITION_BYTES = 64 * 1024 * 1024
 
+_TOP_KEYS = frozenset({"schema_version", "name", "description", "params", "nodes"})
+_PARAM_SPEC_KEYS = frozenset({"type", "default", "required", "description"})
+_RETRY_KEYS = frozenset({"max_attempts", "backoff_base", "backoff_cap", "jitter", "retry_on"})
 _NODE_KEYS = frozenset(
     {
         "id",
@@ -86,6 +89,10 @@ def parse_json(text: str | bytes) -> Any:
         raise DefinitionError(
             f"not valid JSON: {exc.msg}", f"line {exc.lineno}, column {exc.colno}"
         ) from None
+    except UnicodeDecodeError as exc:
+        raise DefinitionError(f"not valid JSON: the text is not UTF-8 ({exc.reason})") from None
+    except RecursionError:
+        raise DefinitionError("not valid JSON: nested too deeply") from None
 
 
 def dag_from_dict(
@@ -111,13 +118,16 @@ def dag_from_dict(
     if not isinstance(data, Mapping):
         raise DefinitionError(f"a definition must be a JSON object, got {type(data).__name__}")
     version = data.get("schema_version")
-    if version != SCHEMA_VERSION:
+    if isinstance(version, bool) or version != SCHEMA_VERSION:
         raise DefinitionError(
             f"unsupported schema_version {version!r}; this engine reads version {SCHEMA_VERSION}",
             "schema_version",
         )
     name = data.get("name")
-    issues: list[ValidationIssue] = []
+    issues = [
+        ValidationIssue("invalid_field", f"unknown field {key!r}", field=str(key))
+        for key in sorted(set(data) - _TOP_KEYS, key=str)
+    ]
     if not isinstance(name, str):
         issues.append(ValidationIssue("invalid_field", "name must be a string", field="name"))
         name = ""
@@ -140,6 +150,7 @@ def dag_from_dict(
     except DAGValidationError as exc:
         issues.extend(exc.issues)
     if issues:
+        issues.sort(key=lambda issue: (issue.node_id or "", issue.code, issue.field or ""))
         raise DAGValidationError(issues, name or None)
     return dag
 
@@ -185,10 +196,15 @@ def _params_from(raw: Any, issues: list[ValidationIssue]) -> dict[str, ParamSpec
                 )
             )
             continue
+        issues.extend(
+            ValidationIssue("invalid_field", f"unknown field {key!r}", field=f"params.{pname}.{key}")
+            for key in sorted(set(spec) - _PARAM_SPEC_KEYS)
+        )
+        # Values are kept as given; check_dag_header reports the wrong ones.
         out[pname] = ParamSpec(
             type=spec.get("type", "any"),
             default=spec.get("default"),
-            required=bool(spec.get("required", False)),
+            required=spec.get("required", False),
             description=spec.get("description", ""),
         )
     return out
@@ -203,7 +219,6 @@ def _node_from(raw: Any, position: int, issues: list[ValidationIssue], resolve: 
     if not isinstance(nid, str):
         issues.append(ValidationIssue("invalid_field", f"{where}.id must be a string", field=f"{where}.id"))
         return None
-    before = len(issues)
 
     def bad(fld: str, message: str) -> None:
         issues.append(ValidationIssue("invalid_field", message, node_id=nid, field=fld))
@@ -215,6 +230,14 @@ def _node_from(raw: Any, position: int, issues: list[ValidationIssue], resolve: 
     if not isinstance(params, Mapping):
         bad("params", "params must be an object")
         params = {}
+    for pname, value in sorted(params.items()):
+        if isinstance(value, Mapping) and len(value) == 1:
+            marker, inner = next(iter(value.items()))
+            if marker in ("$ref", "$param") and not isinstance(inner, str):
+                bad(
+                    f"params.{pname}",
+                    f"{marker} must name a {'node' if marker == '$ref' else 'run parameter'}",
+                )
     depends_on = raw.get("depends_on", [])
     if not isinstance(depends_on, list) or not all(isinstance(d, str) for d in depends_on):
         bad("depends_on", "depends_on must be a list of node ids")
@@ -231,16 +254,18 @@ def _node_from(raw: Any, position: int, issues: list[ValidationIssue], resolve: 
     if not isinstance(retry_raw, Mapping):
         bad("retry", "retry must be an object")
         retry_raw = {}
+    for key in sorted(set(retry_raw) - _RETRY_KEYS):
+        bad(f"retry.{key}", f"unknown field {key!r}")
     timeout = raw.get("timeout")
     if isinstance(timeout, int) and not isinstance(timeout, bool):
         timeout = float(timeout)
     run_in = _enum(RunIn, raw.get("run_in", "auto"), "run_in", bad)
     trigger = _enum(TriggerRule, raw.get("trigger", "all_success"), "trigger", bad)
-    if task is None or len(issues) > before:
-        return None
+    # A malformed node is still built, with its bad fields (already reported) replaced, so the
+    # DAG-level rules run too and its dependants do not see it as an unknown node.
     return Node(
         id=nid,
-        task=task,
+        task=task if task is not None else CallableTask(""),
         params={k: decode_param(v) for k, v in params.items()},
         depends_on=tuple(depends_on),
         map_over=map_over,
@@ -281,7 +306,7 @@ def _task_from(raw: Any, nid: str, issues: list[ValidationIssue], resolve: bool)
             return CallableTask(path, resolve_callable(path))
         except ImportError as exc:
             bad("task.callable", str(exc), "unresolved_callable")
-            return None
+            return CallableTask(path)
     type_name = raw.get("type")
     config = raw.get("config", {})
     if not isinstance(type_name, str) or not isinstance(config, Mapping) or set(raw) - {"type", "config"}:

@@ -49,8 +49,9 @@ class ValidationIssue:
 class DAGValidationError(ValueError):
     """Every problem found while building a DAG, reported at once.
 
-    ``issues`` holds one :class:`ValidationIssue` per problem, in a stable order
-    (by check, then by node id), so the API and the editor can mark each offending node.
+    ``issues`` holds one :class:`ValidationIssue` per problem, in a stable order (by node id,
+    DAG-level issues first, then by code and field), so the API and the editor can mark each
+    offending node.
     """
 
     def __init__(self, issues: list[ValidationIssue], dag_name: str | None = None) -> None:

@@ -103,8 +103,10 @@ def critical_path(
 ) -> tuple[float, list[int]]:
     """Longest path by node weight (the makespan lower bound with unlimited workers).
 
-    Returns ``(length, indices)``; ties between equally long predecessors go to the smaller
-    index, so the path is deterministic. ``durations`` must be non-negative.
+    Returns ``(length, indices)``: the path runs from a root to a leaf (with zero durations
+    a shorter path may be as long; the leaf keeps the path whole). Ties between equally long
+    predecessors or leaves go to the smaller index, so the path is deterministic. ``durations``
+    must be non-negative.
     """
     n = len(upstream)
     if n == 0:
@@ -119,7 +121,12 @@ def critical_path(
                 best, best_u = f, u
         finish[i] = best + durations[i]
         via[i] = best_u
-    end = max(range(n), key=lambda i: (finish[i], -i))
+    is_leaf = [True] * n
+    for ups in upstream:
+        for u in ups:
+            is_leaf[u] = False
+    # Durations are non-negative, so some leaf finishes as late as any node.
+    end = max((i for i in range(n) if is_leaf[i]), key=lambda i: (finish[i], -i))
     path = []
     while end != -1:
         path.append(end)

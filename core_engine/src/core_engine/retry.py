@@ -51,7 +51,9 @@ class RetryPolicy:
             out.append(("backoff_cap", "must be at least backoff_base"))
         if not _is_number(self.jitter) or not 0 <= self.jitter <= 1:
             out.append(("jitter", "must be a fraction in [0, 1]"))
-        if not all(isinstance(name, str) and name for name in self.retry_on):
+        if not isinstance(self.retry_on, tuple | list) or not all(
+            isinstance(name, str) and name for name in self.retry_on
+        ):
             out.append(("retry_on", "must be a list of exception class names"))
         return out
 
@@ -104,7 +106,7 @@ class RetryPolicy:
             backoff_base=_as_float(data.get("backoff_base", default.backoff_base)),
             backoff_cap=_as_float(data.get("backoff_cap", default.backoff_cap)),
             jitter=_as_float(data.get("jitter", default.jitter)),
-            retry_on=tuple(data.get("retry_on", ())),
+            retry_on=_as_tuple(data.get("retry_on", ())),
         )
 
 
@@ -113,6 +115,11 @@ NO_RETRY = RetryPolicy()
 
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and not math.isnan(value)
+
+
+def _as_tuple(value: Any) -> Any:
+    """A JSON list becomes a tuple; anything else (a lone string too) is kept for validation."""
+    return tuple(value) if isinstance(value, list | tuple) else value
 
 
 def _as_float(value: Any) -> Any:

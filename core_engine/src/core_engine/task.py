@@ -112,13 +112,13 @@ class TaskFunction(Generic[P, R]):
         if timeout is not None:
             changes["timeout"] = timeout
         if tags is not None:
-            changes["tags"] = tuple(tags)
+            changes["tags"] = one_or_many(tags)
         if run_in is not None:
             changes["run_in"] = RunIn(run_in)
         if trigger is not None:
             changes["trigger"] = TriggerRule(trigger)
         if depends_on is not None:
-            changes["depends_on"] = tuple(depends_on)
+            changes["depends_on"] = one_or_many(depends_on)
         return TaskFunction(self.fn, dataclasses.replace(self.defaults, **changes))
 
     def _bind(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -163,7 +163,7 @@ def task(
         retry: the full retry policy; or ``retries`` as a shorthand for ``max_attempts =
             retries + 1`` with 1 s base backoff doubling up to 60 s.
         timeout: seconds one attempt may run.
-        tags: labels.
+        tags: labels (a lone string is one tag).
         run_in: ``auto``, ``loop``, ``thread`` or ``process`` (see :class:`RunIn`).
         trigger: the trigger rule (see :mod:`core_engine.node`).
     """
@@ -171,7 +171,7 @@ def task(
         id=id,
         retry=_retry_from(retry, retries),
         timeout=timeout,
-        tags=tuple(tags),
+        tags=one_or_many(tags),
         run_in=RunIn(run_in),
         trigger=TriggerRule(trigger),
     )
@@ -185,6 +185,16 @@ def task(
 def callable_path(fn: Callable[..., Any]) -> str:
     """``"module:qualname"`` of a function, as stored in JSON definitions."""
     return f"{fn.__module__}:{fn.__qualname__}"
+
+
+def one_or_many(value: Any) -> tuple[Any, ...]:
+    """``value`` as a tuple: an iterable gives its items, a string or any other value is one item.
+
+    So ``tags="etl"`` means one tag, not three, and ``depends_on=a`` means ``depends_on=[a]``.
+    """
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        return (value,)
+    return tuple(value)
 
 
 def _retry_from(retry: RetryPolicy | None, retries: int | None) -> RetryPolicy:

@@ -2,9 +2,10 @@
 
 :func:`is_assignable` answers "can a value of type ``source`` be passed where ``target`` is
 declared?". It understands classes, ``Any``/``object``, unions and ``Optional``, ``Literal``,
-``None``, and the generic containers ``list``/``set``/``frozenset``/``tuple``/``dict`` and their
-``collections.abc`` counterparts. For anything else it answers ``True``: a false alarm at build
-time would block a valid DAG, while a miss only defers the error to run time.
+``None``, ``Annotated`` (by its underlying type), and the generic containers
+``list``/``set``/``frozenset``/``tuple``/``dict`` and their ``collections.abc`` counterparts. For
+anything else it answers ``True``: a false alarm at build time would block a valid DAG, while a
+miss only defers the error to run time.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ _NUMERIC_TOWER: dict[type, tuple[type, ...]] = {float: (int,), complex: (int, fl
 
 def is_assignable(source: Any, target: Any) -> bool:
     """Whether a value typed ``source`` fits a parameter annotated ``target`` (see module doc)."""
+    source, target = _strip_annotated(source), _strip_annotated(target)
     if target is Any or target is object or source is Any:
         return True
     if source is None:
@@ -55,9 +57,11 @@ def is_assignable(source: Any, target: Any) -> bool:
 def element_type(source: Any) -> Any | None:
     """Item type of a list-like annotation (``list[int]`` -> ``int``), ``Any`` when unknown.
 
-    Returns ``None`` when ``source`` is a class that is certainly not iterable as a list
-    (``int``, ``float``, ``bool``, ``None``), which makes mapping over it an error.
+    Returns ``None`` when ``source`` is a class that is certainly not a list of items
+    (``int``, ``float``, ``bool``, ``None``, ``str``, ``bytes``, mappings), which makes mapping
+    over it an error.
     """
+    source = _strip_annotated(source)
     if source is Any:
         return Any
     origin = typing.get_origin(source) or source
@@ -76,10 +80,20 @@ def element_type(source: Any) -> Any | None:
     return Any
 
 
+def _strip_annotated(t: Any) -> Any:
+    """``Annotated[int, ...]`` -> ``int``; anything else unchanged."""
+    while typing.get_origin(t) is typing.Annotated:
+        t = typing.get_args(t)[0]
+    return t
+
+
 def _class_fits(source: type, target: type) -> bool:
-    if issubclass(source, target):
+    try:
+        if issubclass(source, target):
+            return True
+    except TypeError:  # non-runtime Protocols, TypedDicts...: cannot be judged by issubclass
         return True
-    return source in _NUMERIC_TOWER.get(target, ())
+    return any(issubclass(source, narrower) for narrower in _NUMERIC_TOWER.get(target, ()))
 
 
 def _value_fits(value: object, target: Any) -> bool:

@@ -1,7 +1,8 @@
 """Definition-time validation: every rule a DAG must satisfy before anything runs.
 
-:func:`check_nodes` returns one :class:`~core_engine.errors.ValidationIssue` per problem, sorted
-by node id and then by rule, so a caller can report them all at once. Rules:
+:func:`check_dag_header`, :func:`check_node` and :func:`check_types` return one
+:class:`~core_engine.errors.ValidationIssue` per problem; :meth:`core_engine.dag.DAG.create`
+sorts them by node id and then by rule, so a caller can report them all at once. Rules:
 
 ========================  ===================================================================
 code                      meaning
@@ -14,9 +15,10 @@ code                      meaning
 ``self_dependency``       a node depends on itself
 ``cycle``                 the dependencies form a cycle (``path`` holds it)
 ``unknown_param``         a node references an undeclared run parameter
-``invalid_param_spec``    a declared run parameter has an unknown type or a bad default
-``not_json``              a constant parameter value is not JSON (str, number, bool, null,
-                          list, object with string keys)
+``invalid_param_spec``    a declared run parameter has an unknown type, a bad default, or a
+                          non-boolean ``required`` or non-string ``description``
+``not_json``              a constant parameter value or a task-type config is not JSON (str,
+                          finite number, bool, null, list, object with string keys)
 ``missing_param``         a required argument of the callable is not given
 ``unexpected_param``      a parameter the callable does not accept
 ``type_mismatch``         an upstream's return annotation cannot fit the parameter annotation
@@ -28,6 +30,7 @@ code                      meaning
 ``unknown_task_type``     the task type is not in the registry
 ``invalid_config``        the task type rejects its config
 ``unresolved_callable``   a callable's import path cannot be imported
+``unimportable_callable`` a ``run_in="process"`` callable is a lambda or defined in a function
 ========================  ===================================================================
 """
 
@@ -118,13 +121,37 @@ def check_dag_header(name: str, params: Mapping[str, ParamSpec], node_count: int
             )
         )
     for pname, spec in sorted(params.items()):
-        if spec.type not in PARAM_TYPES:
+        if not isinstance(spec.required, bool):
+            out.append(
+                ValidationIssue(
+                    "invalid_param_spec",
+                    f"'required' of run parameter {pname!r} must be true or false",
+                    field=f"params.{pname}.required",
+                )
+            )
+        if not isinstance(spec.description, str):
+            out.append(
+                ValidationIssue(
+                    "invalid_param_spec",
+                    f"description of run parameter {pname!r} must be a string",
+                    field=f"params.{pname}.description",
+                )
+            )
+        if not isinstance(spec.type, str) or spec.type not in PARAM_TYPES:
             out.append(
                 ValidationIssue(
                     "invalid_param_spec",
                     f"run parameter {pname!r} has unknown type {spec.type!r}",
                     field=f"params.{pname}.type",
                     suggestion=f"use one of {', '.join(PARAM_TYPES)}",
+                )
+            )
+        elif not spec.required and not is_json(spec.default):
+            out.append(
+                ValidationIssue(
+                    "invalid_param_spec",
+                    f"default of run parameter {pname!r} is not a JSON value",
+                    field=f"params.{pname}.default",
                 )
             )
         elif not spec.required and spec.default is not None and not param_value_fits(spec.default, spec.type):
@@ -160,7 +187,7 @@ def check_node(
     nid = node.id
     out: list[ValidationIssue] = []
     if not isinstance(nid, str) or not nid:
-        return [ValidationIssue("invalid_id", "a node has an empty id", node_id=str(nid), field="id")]
+        return [ValidationIssue("invalid_id", "id must be a non-empty string", node_id=str(nid), field="id")]
     if len(nid) > limits.MAX_NODE_ID_LENGTH:
         out.append(
             ValidationIssue(
@@ -268,9 +295,29 @@ def _check_task(node: Node, registry: TaskTypeRegistry, signatures: SignatureCac
                     suggestion=f"known types: {', '.join(registry.names()) or 'none'}",
                 )
             ]
+        if not isinstance(spec.config, Mapping) or not is_json(dict(spec.config)):
+            return [
+                ValidationIssue(
+                    "not_json",
+                    "config must be a JSON object",
+                    node_id=nid,
+                    field="task.config",
+                )
+            ]
         return [
             ValidationIssue("invalid_config", f"config.{fld} {msg}", node_id=nid, field=f"task.config.{fld}")
             for fld, msg in task_type.config_problems(spec.config)
+        ]
+    if node.run_in is RunIn.PROCESS and ("<locals>" in spec.path or "<lambda>" in spec.path):
+        return [
+            ValidationIssue(
+                "unimportable_callable",
+                f"{spec.path} runs in a worker process, which imports it by path, but it is "
+                "defined inside a function (or is a lambda) and cannot be imported",
+                node_id=nid,
+                field="run_in",
+                suggestion="define the function at module level, or run it in a thread",
+            )
         ]
     if spec.fn is None:
         return []
@@ -341,6 +388,8 @@ def check_types(
                 continue
             where = f"params.{pname}"
             if pname == node.map_over:
+                if not isinstance(value, Ref):
+                    continue  # reported by check_node as invalid_map
                 item = element_type(source)
                 if item is None:
                     out.append(
