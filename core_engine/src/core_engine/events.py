@@ -260,7 +260,8 @@ def event_to_dict(event: Event) -> dict[str, Any]:
 
 
 def event_from_dict(data: dict[str, Any]) -> Event:
-    """Inverse of :func:`event_to_dict`; raises ``ValueError`` naming an unknown kind or field."""
+    """Inverse of :func:`event_to_dict`; raises ``ValueError`` naming an unknown kind or a
+    missing field. Fields the kind does not have are ignored (logs from newer engines load)."""
     kind = data.get("kind")
     cls = EVENT_TYPES.get(kind) if isinstance(kind, str) else None
     if cls is None:

@@ -68,7 +68,11 @@ class RunHandle:
 
     def cancel(self) -> None:
         """Cancel the run: running attempts are cancelled, nothing new starts, open nodes end
-        ``cancelled`` and the run ends ``cancelled``. Does nothing once the run has ended."""
+        ``cancelled`` and the run ends ``cancelled``. Does nothing once the run has ended.
+
+        Called from an ``on_event`` callback, nothing new starts from then on and the run ends
+        on the next turn of the event loop, after the event being delivered is fully recorded.
+        """
         self._run.stop(RunStatus.CANCELLED)
 
     def state(self) -> RunState:

@@ -46,7 +46,8 @@ class RunOptions:
             nodes are not run again (their events say ``resumed``).
         run_id: the run's id (default: a random UUID hex).
         registry: task types for ``TypedTask`` nodes (default: the built-in ones).
-        on_event: callbacks called with every event, in order, on the event loop.
+        on_event: callbacks called with every event, in order, on the event loop (one
+            callable is accepted too). A callback may cancel the run through its handle.
         clock: UTC wall clock in epoch seconds, for event timestamps.
         monotonic: monotonic clock in seconds, for durations.
         rng: random source for retry jitter (seed it for reproducible delays).
@@ -82,5 +83,7 @@ class RunOptions:
             raise ValueError(f"timeout must be in (0, {MAX_TIMEOUT_SECONDS:g}] seconds, got {self.timeout!r}")
         if self.max_threads < 1:
             raise ValueError(f"max_threads must be at least 1, got {self.max_threads}")
+        listeners: Any = self.on_event
+        object.__setattr__(self, "on_event", (listeners,) if callable(listeners) else tuple(listeners))
         object.__setattr__(self, "strategy", Strategy(self.strategy))
         object.__setattr__(self, "failure_policy", FailurePolicy(self.failure_policy))

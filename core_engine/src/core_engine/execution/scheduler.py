@@ -127,6 +127,7 @@ class Run:
         self.inst_t0: dict[Unit, float] = {}  # monotonic start of running mapped instances
         self.stopping = False
         self.pumping = False
+        self.in_listener = False
         self.end_status: RunStatus | None = None
         self.done: asyncio.Future[None] = self.loop.create_future()
         self.started_mono = 0.0
@@ -221,11 +222,16 @@ class Run:
     def emit(self, event: Event) -> None:
         """Record ``event`` and hand it to listeners and waiting iterators."""
         self.log.append(event)
-        for listener in self.listeners:
+        if self.listeners:
+            self.in_listener = True
             try:
-                listener(event)
-            except Exception:
-                log.exception("event listener %r failed on %s", listener, event.kind)
+                for listener in self.listeners:
+                    try:
+                        listener(event)
+                    except Exception:
+                        log.exception("event listener %r failed on %s", listener, event.kind)
+            finally:
+                self.in_listener = False
         if self.waiters:
             for waiter in self.waiters:
                 if not waiter.done():
@@ -250,19 +256,28 @@ class Run:
         )
         if self.options.timeout is not None:
             self.run_timer = self.loop.call_later(self.options.timeout, self.stop, RunStatus.TIMED_OUT)
-        resume = self.options.resume_from or {}
-        index = self.dag.index
-        for nid in sorted(resume, key=lambda x: self.dag.order.index(index[x]) if x in index else -1):
-            i = index.get(nid)
-            if i is None or self.recs[i].state is not _PENDING:
-                continue
-            ts = self.clock()
-            result = resume[nid]
-            self.emit(NodeSucceeded(next(self.seq), ts, nid, None, 0, 0.0, result, True))
-            rec = self.recs[i]
-            rec.result, rec.duration, rec.finished_at, rec.resumed = result, 0.0, ts, True
-            self._settle(i, _SUCCEEDED, result)
         stack: list[tuple[int, NodeState, Any]] = []
+        resume = self.options.resume_from
+        if resume:
+            # Every resumed node is marked succeeded before any is settled, so settling one
+            # never queues a downstream node that is itself resumed.
+            for i in self.dag.order:
+                nid = self.ids[i]
+                if nid not in resume:
+                    continue
+                ts = self.clock()
+                result = resume[nid]
+                self.emit(NodeSucceeded(next(self.seq), ts, nid, None, 0, 0.0, result, True))
+                rec = self.recs[i]
+                rec.state, rec.result, rec.duration, rec.finished_at, rec.resumed = (
+                    _SUCCEEDED,
+                    result,
+                    0.0,
+                    ts,
+                    True,
+                )
+                stack.append((i, _SUCCEEDED, result))
+            self._drain(stack)
         for i, left in enumerate(self.remaining):
             if left == 0 and self.recs[i].state is _PENDING:
                 self._decide(i, stack)
@@ -289,8 +304,12 @@ class Run:
         finally:
             self.pumping = False
 
-    def _expand(self, i: int) -> None:
-        """Create one instance per item of the mapped parameter's upstream list."""
+    def _expand(self, i: int, stack: list[tuple[int, NodeState, Any]]) -> None:
+        """Create one instance per item of the mapped parameter's upstream list.
+
+        A node that ends at once (empty list, or not a list) is pushed on ``stack`` like a
+        skip, so chains of such nodes need no recursion.
+        """
         nid = self.ids[i]
         items = self.results[self.map_source[i]]
         rec = self.recs[i]
@@ -302,9 +321,11 @@ class Run:
                 else f"got {type(items).__name__}, not a list"
             )
             error = ErrorInfo("TypeError", f"node {nid!r} maps over {self.map_param[i]!r}: {what}", "")
-            rec.state, rec.error, rec.finished_at, rec.duration = _RUNNING, error, ts, 0.0
+            rec.state, rec.error, rec.finished_at, rec.duration = _FAILED, error, ts, 0.0
             self.emit(NodeFailed(next(self.seq), ts, nid, None, 0, 0.0, error))
-            self._node_failed(i)
+            stack.append((i, _FAILED, None))
+            if self.fail_fast:
+                self.stop(RunStatus.FAILED)
             return
         items = list(items)
         self.emit(NodeMapped(next(self.seq), ts, nid, len(items)))
@@ -312,8 +333,8 @@ class Run:
         rec.instances = [NodeRun() for _ in items]
         if not items:
             self.emit(NodeSucceeded(next(self.seq), ts, nid, None, 0, 0.0, [], False))
-            rec.result, rec.duration, rec.finished_at = [], 0.0, ts
-            self._settle(i, _SUCCEEDED, [])
+            rec.state, rec.result, rec.duration, rec.finished_at = _SUCCEEDED, [], 0.0, ts
+            stack.append((i, _SUCCEEDED, []))
             return
         self.mapped[i] = _Mapped(items, self.mono())
         for k, inst in enumerate(rec.instances):
@@ -354,6 +375,8 @@ class Run:
             elif mode == _INLINE:
                 result = target(**kwargs)
                 self.running -= 1
+                if self.stopping:
+                    return  # the task stopped its own run: stop() recorded it cancelled
                 self._succeeded(unit, result)
                 return
             elif mode == _THREAD:
@@ -366,6 +389,8 @@ class Run:
                 raise target
         except Exception as exc:
             self.running -= 1
+            if self.stopping:
+                return  # an inline task stopped its own run, then raised
             self._attempt_failed(unit, exc)
             return
         self.inflight[fut] = unit
@@ -574,7 +599,7 @@ class Run:
                 stack.append((j, end, None))
                 return
         if self.map_param[j] is not None:
-            self._expand(j)
+            self._expand(j, stack)
             return
         self.recs[j].state = _QUEUED
         self.emit(_new(NodeQueued, (next(self.seq), self.clock(), self.ids[j], None)))
@@ -594,12 +619,22 @@ class Run:
         """End the run early: cancel running attempts, start nothing new, end every open node.
 
         Nodes downstream of a failure end ``upstream_failed``; every other open node (and
-        instance) ends ``cancelled``. Idempotent; a finished run is left as it is.
+        instance) ends ``cancelled``. Idempotent; a finished run is left as it is. Called from
+        an event listener, it stops new work at once and ends the run on the next loop turn, so
+        the change being recorded when the listener was called is recorded in full first.
         """
         if self.stopping or self.done.done():
             return
         self.stopping = True
         self.end_status = status
+        if self.in_listener:
+            self.loop.call_soon(self._stop_now)
+            return
+        self._stop_now()
+
+    def _stop_now(self) -> None:
+        if self.done.done():
+            return
         for timer in self.retry_timers.values():
             timer.cancel()
         self.retry_timers.clear()
@@ -663,9 +698,9 @@ class Run:
             bad = any(rec.state is _FAILED or rec.state is _UPSTREAM_FAILED for rec in self.recs)
             status = RunStatus.FAILED if bad else RunStatus.SUCCEEDED
         self.end_status = status
+        self.stopping = True  # before the event: a listener cancelling now changes nothing
         duration = self.mono() - self.started_mono
         self.emit(RunFinished(next(self.seq), self.clock(), status.value, duration))
-        self.stopping = True
         for pool in self._own_pools:
             pool.shutdown(wait=False, cancel_futures=True)
         self.done.set_result(None)

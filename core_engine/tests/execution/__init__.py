@@ -1,0 +1,1 @@
+"""Tests of :mod:`core_engine.execution`, events and replay."""
