@@ -1,0 +1,176 @@
+"""Result tables: judged against targets, printed as plain text, written as Markdown.
+
+A :class:`Section` holds the method text and the tables of one benchmark; :func:`render_text`
+prints a table for the terminal and :func:`render_markdown` writes the whole report
+(``docs/benchmarks.md`` on a full run). Nothing here measures anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+PASS = "PASS"
+FAIL = "FAIL"
+#: Cell shown where a row has no target, or a value was not measured.
+NONE = "-"
+
+
+@dataclass(slots=True)
+class Table:
+    """One result table.
+
+    Attributes:
+        title: shown above the table.
+        columns: header cells; the first column is left-aligned, the others right-aligned.
+        rows: cells as text, one tuple per row, as long as ``columns``.
+        notes: lines printed under the table.
+        checks: every target judged in this table, as ``(description, met)``.
+        errors: measurements that could not run, one line each.
+    """
+
+    title: str
+    columns: tuple[str, ...]
+    rows: list[tuple[str, ...]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    checks: list[tuple[str, bool]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, *cells: str) -> None:
+        """Append a row; raises ``ValueError`` when it does not have one cell per column."""
+        if len(cells) != len(self.columns):
+            raise ValueError(f"row {cells!r} has {len(cells)} cells, the table {len(self.columns)} columns")
+        self.rows.append(cells)
+
+    def judge(self, description: str, met: bool) -> str:
+        """Record a target check and return its cell text (``PASS`` or ``FAIL``)."""
+        self.checks.append((description, met))
+        return PASS if met else FAIL
+
+    def error(self, description: str) -> None:
+        """Record a measurement that could not run (shown under the table, counted as failed)."""
+        self.errors.append(description)
+
+    @property
+    def missed(self) -> list[str]:
+        """Descriptions of the targets this table missed."""
+        return [description for description, met in self.checks if not met]
+
+
+@dataclass(slots=True)
+class Section:
+    """One benchmark's report: a key (for ``--only``), a title, a Markdown method text, tables."""
+
+    key: str
+    title: str
+    method: str
+    tables: list[Table] = field(default_factory=list)
+
+
+def render_text(table: Table) -> str:
+    """The table as aligned plain text, with its title, notes, missed targets and errors."""
+    widths = [len(c) for c in table.columns]
+    for row in table.rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+
+    def line(cells: Iterable[str]) -> str:
+        parts = [
+            cell.ljust(w) if k == 0 else cell.rjust(w)
+            for k, (cell, w) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return "  ".join(parts).rstrip()
+
+    out = [table.title, line(table.columns), "  ".join("-" * w for w in widths)]
+    out.extend(line(row) for row in table.rows)
+    out.extend(f"  note: {note}" for note in table.notes)
+    out.extend(f"  MISSED TARGET: {description}" for description in table.missed)
+    out.extend(f"  ERROR: {description}" for description in table.errors)
+    return "\n".join(out)
+
+
+def _markdown_table(table: Table) -> list[str]:
+    align = ["---"] + ["---:"] * (len(table.columns) - 1)
+    out = [f"**{table.title}**", "", _md_row(table.columns), _md_row(align)]
+    out.extend(_md_row(row) for row in table.rows)
+    if table.notes or table.missed or table.errors:
+        out.append("")
+        out.extend(f"- {note}" for note in table.notes)
+        out.extend(f"- **Missed target:** {description}" for description in table.missed)
+        out.extend(f"- **Error:** {description}" for description in table.errors)
+    return out
+
+
+def _md_row(cells: Iterable[str]) -> str:
+    return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
+
+
+def summary(sections: Iterable[Section]) -> tuple[int, list[str], list[str]]:
+    """``(targets judged, missed target descriptions, errors)`` over every table."""
+    judged = 0
+    missed: list[str] = []
+    errors: list[str] = []
+    for section in sections:
+        for table in section.tables:
+            judged += len(table.checks)
+            missed.extend(f"{section.title}: {d}" for d in table.missed)
+            errors.extend(f"{section.title}: {e}" for e in table.errors)
+    return judged, missed, errors
+
+
+def render_markdown(
+    sections: list[Section],
+    facts: Mapping[str, str],
+    generated_at: str,
+    elapsed_seconds: float,
+    command: str,
+) -> str:
+    """The full report as Markdown: header, machine facts, summary, sections, how to reproduce."""
+    judged, missed, errors = summary(sections)
+    out = [
+        "# Benchmarks",
+        "",
+        f"Generated by `{command}` on {generated_at} in {elapsed_seconds:.0f} s. This file is written",
+        "by the benchmark run itself (`benchmarks/`); do not edit it by hand, run it again.",
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+    ]
+    out.extend(_md_row((name, value)) for name, value in facts.items())
+    out += ["", "## Summary", ""]
+    out.append(f"{judged - len(missed)} of {judged} targets met.")
+    if missed:
+        out += ["", "Missed targets:", ""]
+        out.extend(f"- {m}" for m in missed)
+    if errors:
+        out += ["", "Measurements that could not run:", ""]
+        out.extend(f"- {e}" for e in errors)
+    for number, section in enumerate(sections, 1):
+        out += ["", f"## {number}. {section.title}", "", section.method.strip()]
+        for table in section.tables:
+            out.append("")
+            out.extend(_markdown_table(table))
+    out += [
+        "",
+        "## How to reproduce",
+        "",
+        "```sh",
+        "just bench                                  # every section; rewrites this file",
+        "uv run python -m benchmarks --quick         # smoke run, under a minute; prints only",
+        "uv run python -m benchmarks --only memory   # one section (repeat --only for more)",
+        "```",
+        "",
+        "Numbers move with the machine and its load: compare runs on the same machine, and read",
+        "the engine's columns against the raw-asyncio baseline measured in the same run.",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def count_label(n: int) -> str:
+    """``1000 -> "1k"``, ``1000000 -> "1M"``; other counts as digits with separators."""
+    for size, suffix in ((1_000_000, "M"), (1_000, "k")):
+        if n >= size and n % size == 0:
+            return f"{n // size}{suffix}"
+    return f"{n:,}"
