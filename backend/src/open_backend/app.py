@@ -1,0 +1,65 @@
+"""The ASGI application: ``uvicorn open_backend.app:create_app --factory``.
+
+:func:`create_app` wires settings, routes and a lifespan. Startup builds the database engine
+and makes sure the schema is current: the embedded SQLite database is migrated automatically,
+while a PostgreSQL database must have been migrated beforehand (``python -m open_backend.db.migrate``)
+and the app refuses to start otherwise. Shutdown disposes of the engine.
+
+While the app runs, ``app.state`` holds ``settings`` (:class:`Settings`), ``engine``
+(:class:`AsyncEngine`) and ``sessions`` (an ``async_sessionmaker`` of SQLModel sessions).
+The GraphQL endpoint will be mounted here from the ``open_backend.graphql`` package.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
+
+from open_backend.db.engine import create_engine, session_factory
+from open_backend.db.migrate import MigrationsNotCurrentError, migration_status, upgrade_database
+from open_backend.health import health_routes
+from open_backend.settings import Settings, get_settings
+
+
+async def prepare_database(engine: AsyncEngine) -> None:
+    """Bring SQLite to the head revision; check that PostgreSQL is already there.
+
+    Raises:
+        MigrationsNotCurrentError: a PostgreSQL database is not at the head revision.
+        sqlalchemy.exc.SQLAlchemyError, OSError: the database is unreachable or a migration failed.
+    """
+    if engine.dialect.name == "sqlite":
+        await upgrade_database(engine)
+        return
+    status = await migration_status(engine)
+    if not status.is_current:
+        raise MigrationsNotCurrentError(status)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """The backend's Starlette application for ``settings`` (default: :func:`get_settings`).
+
+    Nothing touches the database until the lifespan starts.
+
+    Raises:
+        pydantic.ValidationError: ``settings`` is omitted and the environment is invalid.
+    """
+    settings = settings if settings is not None else get_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        engine = create_engine(settings)
+        try:
+            await prepare_database(engine)
+            app.state.engine = engine
+            app.state.sessions = session_factory(engine)
+            yield
+        finally:
+            await engine.dispose()
+
+    app = Starlette(routes=health_routes(), lifespan=lifespan)
+    app.state.settings = settings
+    return app

@@ -1,0 +1,1 @@
+"""Authentication (who is calling) and the principal a request acts as."""

@@ -1,0 +1,1 @@
+"""Persistence: the data model, column types, engine and sessions, and schema migrations."""

@@ -1,0 +1,291 @@
+"""The backend's configuration: one typed, frozen object read from the environment once.
+
+Every setting is an environment variable; its field description names the variable and its default.
+An empty variable counts as unset. :func:`get_settings` reads the environment on first call and
+returns the same object afterwards; tests build :class:`Settings` directly instead.
+
+Production mode fails fast: it refuses the development secret key and any key shorter than
+:data:`MIN_SECRET_KEY_BYTES`, and it turns GraphiQL off whatever ``OPEN_GRAPHIQL`` says.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from pathlib import Path
+from typing import Any, Final, Literal
+
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+from core_engine.limits import MAX_NODES
+
+#: The secret key used when ``OPEN_SECRET_KEY`` is unset; refused in production.
+DEVELOPMENT_SECRET_KEY: Final = "open-development-secret-key-never-use-in-production"  # noqa: S105
+
+#: Shortest secret key accepted in production, in bytes of its UTF-8 encoding.
+MIN_SECRET_KEY_BYTES: Final = 32
+
+#: File name of the embedded SQLite database inside ``OPEN_DATA_DIR``.
+SQLITE_FILE_NAME: Final = "open.db"
+
+#: The async drivers the backend runs on, by SQLAlchemy driver name.
+_ASYNC_DRIVERS: Final = {"postgresql": "postgresql+asyncpg", "sqlite": "sqlite+aiosqlite"}
+_DRIVER_ALIASES: Final = {
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+}
+
+DatabaseBackend = Literal["postgresql", "sqlite"]
+
+
+class Environment(enum.StrEnum):
+    """The mode the backend runs in (``OPEN_ENV``)."""
+
+    DEVELOPMENT = "development"  # local work: GraphiQL on by default, development secret allowed
+    TEST = "test"  # automated tests: GraphiQL off by default
+    PRODUCTION = "production"  # real deployments: strong secret required, GraphiQL forced off
+
+
+def normalize_database_url(url: str) -> str:
+    """Return ``url`` rewritten for the async driver of its database.
+
+    ``postgres://`` and ``postgresql://`` become ``postgresql+asyncpg://``; ``sqlite://`` becomes
+    ``sqlite+aiosqlite://``; URLs already naming those drivers are returned unchanged in meaning.
+
+    Raises:
+        ValueError: the URL cannot be parsed, or names a database or driver other than PostgreSQL
+            via asyncpg or SQLite via aiosqlite.
+    """
+    try:
+        parsed = make_url(url)
+    except Exception as exc:  # SQLAlchemy raises ArgumentError, or ValueError from the port
+        raise ValueError(f"DATABASE_URL is not a database URL: {exc}") from exc
+    driver = _DRIVER_ALIASES.get(parsed.drivername)
+    if driver is None:
+        supported = ", ".join(sorted(_ASYNC_DRIVERS.values()))
+        raise ValueError(
+            f"DATABASE_URL uses the unsupported driver {parsed.drivername!r}; use one of: {supported}"
+        )
+    return parsed.set(drivername=driver).render_as_string(hide_password=False)
+
+
+def sqlite_url(path: Path) -> str:
+    """The aiosqlite URL of the SQLite database file at ``path`` (made absolute)."""
+    return f"sqlite+aiosqlite:///{path.resolve().as_posix()}"
+
+
+class Settings(BaseSettings):
+    """Everything the backend reads from its environment, validated once and frozen.
+
+    Build it with no arguments to read the environment, or pass fields by name (tests do).
+    Durations are in seconds and sizes in bytes.
+
+    Raises:
+        pydantic.ValidationError: a variable does not parse, a limit is out of range, or the
+            production secret key is the development default or shorter than 32 bytes.
+    """
+
+    model_config = SettingsConfigDict(
+        frozen=True,
+        extra="ignore",
+        case_sensitive=True,
+        env_ignore_empty=True,
+        validate_by_name=True,
+        validate_by_alias=True,
+    )
+
+    env: Environment = Field(
+        default=Environment.DEVELOPMENT,
+        validation_alias="OPEN_ENV",
+        description="OPEN_ENV: development | test | production. Default: development.",
+    )
+    data_dir: Path = Field(
+        default=Path(".data"),
+        validation_alias="OPEN_DATA_DIR",
+        description=(
+            "OPEN_DATA_DIR: folder for the embedded database and local artifacts, made absolute "
+            "against the working directory at load time. Default: .data"
+        ),
+    )
+    database_url: str = Field(
+        default="",
+        validate_default=True,
+        repr=False,  # may hold a password
+        validation_alias="DATABASE_URL",
+        description=(
+            "DATABASE_URL: SQLAlchemy URL of the database; postgresql:// and postgres:// are "
+            "rewritten to postgresql+asyncpg://, sqlite:// to sqlite+aiosqlite://. "
+            "Default: SQLite (aiosqlite) at <OPEN_DATA_DIR>/open.db, migrated automatically."
+        ),
+    )
+    redis_url: str | None = Field(
+        default=None,
+        repr=False,  # may hold a password
+        validation_alias="REDIS_URL",
+        description=(
+            "REDIS_URL: redis://, rediss:// or unix:// URL of the Redis used by the arq workers. "
+            "Default: unset, executions run in-process."
+        ),
+    )
+    secret_key: SecretStr = Field(
+        default=SecretStr(DEVELOPMENT_SECRET_KEY),
+        validation_alias="OPEN_SECRET_KEY",
+        description=(
+            "OPEN_SECRET_KEY: key signing tokens. Default: a fixed development value, refused in "
+            "production, where at least 32 bytes are required."
+        ),
+    )
+    jwt_issuer: str = Field(
+        default="open",
+        min_length=1,
+        validation_alias="OPEN_JWT_ISSUER",
+        description="OPEN_JWT_ISSUER: the iss claim of issued tokens. Default: open",
+    )
+    jwt_audience: str = Field(
+        default="open",
+        min_length=1,
+        validation_alias="OPEN_JWT_AUDIENCE",
+        description="OPEN_JWT_AUDIENCE: the aud claim of issued tokens. Default: open",
+    )
+    access_token_ttl_s: int = Field(
+        default=900,
+        gt=0,
+        validation_alias="OPEN_ACCESS_TOKEN_TTL_S",
+        description="OPEN_ACCESS_TOKEN_TTL_S: lifetime of an access token, seconds. Default: 900",
+    )
+    refresh_token_ttl_s: int = Field(
+        default=30 * 86_400,
+        gt=0,
+        validation_alias="OPEN_REFRESH_TOKEN_TTL_S",
+        description=(
+            "OPEN_REFRESH_TOKEN_TTL_S: lifetime of a refresh token, seconds; must exceed the access "
+            "token's. Default: 2592000 (30 days)"
+        ),
+    )
+    graphiql: bool = Field(
+        default=None,
+        validate_default=True,
+        validation_alias="OPEN_GRAPHIQL",
+        description=(
+            "OPEN_GRAPHIQL: serve the GraphiQL IDE. Default: on in development, off otherwise; "
+            "always off in production."
+        ),
+    )
+    max_request_bytes: int = Field(
+        default=2 * 1024 * 1024,
+        gt=0,
+        validation_alias="OPEN_MAX_REQUEST_BYTES",
+        description="OPEN_MAX_REQUEST_BYTES: largest accepted request body, bytes. Default: 2097152",
+    )
+    max_definition_bytes: int = Field(
+        default=1024 * 1024,
+        gt=0,
+        validation_alias="OPEN_MAX_DEFINITION_BYTES",
+        description=(
+            "OPEN_MAX_DEFINITION_BYTES: largest DAG definition (canonical JSON), bytes; at most "
+            "OPEN_MAX_REQUEST_BYTES. Default: 1048576"
+        ),
+    )
+    max_dag_nodes: int = Field(
+        default=10_000,
+        gt=0,
+        le=MAX_NODES,
+        validation_alias="OPEN_MAX_DAG_NODES",
+        description=(
+            f"OPEN_MAX_DAG_NODES: most nodes in one DAG definition, at most the engine's {MAX_NODES}. "
+            "Default: 10000"
+        ),
+    )
+    db_pool_size: int = Field(
+        default=10,
+        ge=1,
+        validation_alias="OPEN_DB_POOL_SIZE",
+        description="OPEN_DB_POOL_SIZE: PostgreSQL connections kept open per process. Default: 10",
+    )
+    db_max_overflow: int = Field(
+        default=10,
+        ge=0,
+        validation_alias="OPEN_DB_MAX_OVERFLOW",
+        description=(
+            "OPEN_DB_MAX_OVERFLOW: extra PostgreSQL connections opened under load beyond the pool. "
+            "Default: 10"
+        ),
+    )
+
+    @field_validator("data_dir", mode="after")
+    @classmethod
+    def _absolute_data_dir(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @field_validator("database_url", mode="after")
+    @classmethod
+    def _resolve_database_url(cls, value: str, info: ValidationInfo) -> str:
+        if not value:
+            data_dir = info.data.get("data_dir")
+            if not isinstance(data_dir, Path):  # data_dir failed its own validation
+                raise ValueError("DATABASE_URL has no default without a valid OPEN_DATA_DIR")
+            return sqlite_url(data_dir / SQLITE_FILE_NAME)
+        return normalize_database_url(value)
+
+    @field_validator("redis_url", mode="after")
+    @classmethod
+    def _check_redis_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("REDIS_URL must start with redis://, rediss:// or unix://")
+        return value
+
+    @field_validator("graphiql", mode="before")
+    @classmethod
+    def _default_graphiql(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None:
+            return info.data.get("env") is Environment.DEVELOPMENT
+        return value
+
+    @field_validator("graphiql", mode="after")
+    @classmethod
+    def _graphiql_off_in_production(cls, value: bool, info: ValidationInfo) -> bool:
+        return value and info.data.get("env") is not Environment.PRODUCTION
+
+    @model_validator(mode="after")
+    def _check_consistency(self) -> Settings:
+        if self.env is Environment.PRODUCTION:
+            key = self.secret_key.get_secret_value()
+            if key == DEVELOPMENT_SECRET_KEY:
+                raise ValueError(
+                    "OPEN_SECRET_KEY is the development default; production needs its own random key "
+                    f"of at least {MIN_SECRET_KEY_BYTES} bytes, e.g. the output of "
+                    "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+                )
+            if len(key.encode("utf-8")) < MIN_SECRET_KEY_BYTES:
+                raise ValueError(
+                    f"OPEN_SECRET_KEY is {len(key.encode('utf-8'))} bytes; production needs at least "
+                    f"{MIN_SECRET_KEY_BYTES}"
+                )
+        if self.refresh_token_ttl_s <= self.access_token_ttl_s:
+            raise ValueError("OPEN_REFRESH_TOKEN_TTL_S must be longer than OPEN_ACCESS_TOKEN_TTL_S")
+        if self.max_definition_bytes > self.max_request_bytes:
+            raise ValueError(
+                "OPEN_MAX_DEFINITION_BYTES cannot exceed OPEN_MAX_REQUEST_BYTES: a definition arrives "
+                "inside a request"
+            )
+        return self
+
+    @property
+    def database_backend(self) -> DatabaseBackend:
+        """``"postgresql"`` or ``"sqlite"``: which database :attr:`database_url` points at."""
+        return "sqlite" if self.database_url.startswith("sqlite") else "postgresql"
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The process's settings, read from the environment on first call and cached.
+
+    Raises:
+        pydantic.ValidationError: as :class:`Settings` does.
+    """
+    return Settings()
