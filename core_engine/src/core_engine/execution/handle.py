@@ -104,7 +104,7 @@ class RunHandle:
             if run.done.done():
                 return
             waiter: asyncio.Future[None] = run.loop.create_future()
-            run.waiters.append(waiter)
+            run.watch(waiter)
             await waiter
 
 

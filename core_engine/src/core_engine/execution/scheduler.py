@@ -15,13 +15,14 @@ without reading the log; ``replay(log)`` must give the same state (property-test
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import heapq
 import itertools
 import logging
 import traceback
 import uuid
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from functools import partial
 from typing import Any
@@ -67,6 +68,21 @@ _BAD_ENDS = frozenset({_FAILED, _UPSTREAM_FAILED, _CANCELLED})
 # Events on the hot path are made with tuple.__new__, skipping NamedTuple's Python-level
 # __new__ (0.45 -> 0.2 us each); the fields are the same, in declaration order.
 _new = tuple.__new__
+
+# Up to this many running attempts, a coroutine attempt runs inside :meth:`Run._attempt`, which
+# records its outcome in the task's own step (one event-loop turn per node instead of two: what
+# chains and narrow DAGs need). Past it, attempts are bare tasks with a done-callback: the
+# wrapper's frame (~400 bytes) would dominate memory when hundreds of thousands are in flight.
+_EAGER_RECORDING_LIMIT = 1024
+
+
+class _AttemptTask(asyncio.Task[Any]):
+    """A task that knows which unit it runs: one shared done-callback serves every attempt
+    (a ``functools.partial`` per attempt would cost ~140 bytes each)."""
+
+    __slots__ = ("unit",)
+    unit: Unit
+
 
 # Flags a node collects from upstream nodes that did not succeed.
 _UP_FAILED = 1
@@ -120,8 +136,12 @@ class Run:
         self.log: list[Event] = []
         self.listeners = options.on_event
         self.waiters: list[asyncio.Future[None]] = []
-        self.inflight: dict[asyncio.Future[Any], Unit] = {}
-        self.timers: dict[asyncio.Future[Any], asyncio.TimerHandle] = {}
+        self.emit: Callable[[Event], None] = self._emit_and_notify if self.listeners else self.log.append
+        # One context for every done-callback: add_done_callback would otherwise copy the
+        # current context for each attempt (time, and ~128 bytes per in-flight attempt).
+        self.callback_context = contextvars.copy_context()
+        self.inflight: dict[Unit, asyncio.Future[Any]] = {}  # the running attempt of each unit
+        self.timers: dict[Unit, asyncio.TimerHandle] = {}  # per-node timeouts of running attempts
         self.retry_timers: dict[Unit, asyncio.TimerHandle] = {}
         self.mapped: dict[int, _Mapped] = {}
         self.inst_t0: dict[Unit, float] = {}  # monotonic start of running mapped instances
@@ -151,6 +171,7 @@ class Run:
         self.timeouts = [node.timeout for node in self.dag.nodes]
         self.map_source: list[int] = []
         prepared: dict[tuple[int, RunIn], tuple[int, Any]] = {}
+        empty: dict[str, Any] = {}
         for node in self.dag.nodes:
             spec = node.task
             fn = getattr(spec, "fn", None)
@@ -172,7 +193,7 @@ class Run:
                     consts[name] = self.params.get(value.name)
                 else:
                     consts[name] = value
-            self.consts.append(consts)
+            self.consts.append(consts or empty)  # copied per launch, so sharing is safe
             self.refs.append(tuple(refs))
             self.map_param.append(node.map_over)
             source = node.params.get(node.map_over) if node.map_over else None
@@ -210,17 +231,19 @@ class Run:
         else:
             self.buckets[self.dag.level[i]].append(unit)
 
-    def _next_unit(self) -> Unit | None:
-        if self.ready:
-            return self.ready.popleft()
-        if self.heap:
-            return heapq.heappop(self.heap)[2]
-        return None
-
     # ---------------------------------------------------------------- events
 
-    def emit(self, event: Event) -> None:
-        """Record ``event`` and hand it to listeners and waiting iterators."""
+    def watch(self, waiter: asyncio.Future[None]) -> None:
+        """Wake ``waiter`` at the next event (used by :meth:`RunHandle.events`)."""
+        self.waiters.append(waiter)
+        self.emit = self._emit_and_notify
+
+    def _emit_and_notify(self, event: Event) -> None:
+        """Record ``event`` and hand it to listeners and waiting iterators.
+
+        While nobody listens or waits, ``self.emit`` is bound straight to ``log.append``
+        instead: one C call per event on the hot path.
+        """
         self.log.append(event)
         if self.listeners:
             self.in_listener = True
@@ -296,11 +319,14 @@ class Run:
         self.pumping = True
         try:
             limit = self.limit
+            ready, heap, launch = self.ready, self.heap, self._launch
             while not self.stopping and (limit is None or self.running < limit):
-                unit = self._next_unit()
-                if unit is None:
+                if ready:
+                    launch(ready.popleft())
+                elif heap:
+                    launch(heapq.heappop(heap)[2])
+                else:
                     break
-                self._launch(unit)
         finally:
             self.pumping = False
 
@@ -371,7 +397,13 @@ class Run:
         self.running += 1
         try:
             if mode == _TASK:
-                fut: asyncio.Future[Any] = self.loop.create_task(target(**kwargs))
+                if self.running <= _EAGER_RECORDING_LIMIT:
+                    fut: asyncio.Future[Any] = self.loop.create_task(self._attempt(target, kwargs, unit))
+                else:
+                    task = _AttemptTask(target(**kwargs), loop=self.loop)
+                    task.unit = unit
+                    task.add_done_callback(self._on_task_done, context=self.callback_context)
+                    fut = task
             elif mode == _INLINE:
                 result = target(**kwargs)
                 self.running -= 1
@@ -381,10 +413,12 @@ class Run:
                 return
             elif mode == _THREAD:
                 fut = self.loop.run_in_executor(self._threads(), partial(target, **kwargs))
+                fut.add_done_callback(partial(self._on_future_done, unit), context=self.callback_context)
             elif mode == _PROCESS:
                 fut = self.loop.run_in_executor(
                     self._processes(), partial(invoke.call_in_process, target, kwargs)
                 )
+                fut.add_done_callback(partial(self._on_future_done, unit), context=self.callback_context)
             else:
                 raise target
         except Exception as exc:
@@ -393,11 +427,10 @@ class Run:
                 return  # an inline task stopped its own run, then raised
             self._attempt_failed(unit, exc)
             return
-        self.inflight[fut] = unit
+        self.inflight[unit] = fut
         timeout = self.timeouts[i]
         if timeout is not None:
-            self.timers[fut] = self.loop.call_later(timeout, self._on_timeout, fut)
-        fut.add_done_callback(self._on_done)
+            self.timers[unit] = self.loop.call_later(timeout, self._on_timeout, unit)
 
     def _elapsed(self, unit: Unit) -> float:
         t0 = self.t0[unit] if type(unit) is int else self.inst_t0.pop(unit)
@@ -405,30 +438,72 @@ class Run:
 
     # -------------------------------------------------------------- outcomes
 
-    def _on_done(self, fut: asyncio.Future[Any]) -> None:
-        unit = self.inflight.pop(fut, None)
-        if unit is None:
-            return  # timed out or cancelled earlier: already recorded
-        if self.timers:
-            timer = self.timers.pop(fut, None)
-            if timer is not None:
-                timer.cancel()
-        self.running -= 1
-        if fut.cancelled():
-            self._attempt_failed(unit, asyncio.CancelledError("the attempt was cancelled"))
+    async def _attempt(
+        self, fn: Callable[..., Coroutine[Any, Any, Any]], kwargs: dict[str, Any], unit: Unit
+    ) -> None:
+        """Run one coroutine attempt and record its outcome inside the same task step.
+
+        Recording here, rather than in a done-callback, saves one event-loop turn per node: a
+        downstream node is created in the step that finishes its upstream. An attempt that
+        timed out or whose run stopped has already been recorded and is ignored. The coroutine
+        is made here, so an attempt cancelled before its first step leaves none unawaited.
+        """
+        try:
+            result = await fn(**kwargs)
+        except asyncio.CancelledError as exc:
+            self._attempt_ended(unit, asyncio.current_task(), None, exc)
+        except Exception as exc:
+            self._attempt_ended(unit, asyncio.current_task(), None, exc)
         else:
-            exc = fut.exception()
+            self._attempt_ended(unit, asyncio.current_task(), result, None)
+
+    def _on_task_done(self, task: _AttemptTask) -> None:
+        """Done-callback of a coroutine attempt started past :data:`_EAGER_RECORDING_LIMIT`."""
+        self._on_future_done(task.unit, task)
+
+    def _on_future_done(self, unit: Unit, fut: asyncio.Future[Any]) -> None:
+        """Done-callback of a thread or process attempt."""
+        if fut.cancelled():
+            self._attempt_ended(unit, fut, None, asyncio.CancelledError("the attempt was cancelled"))
+            return
+        exc = fut.exception()
+        self._attempt_ended(unit, fut, None if exc is not None else fut.result(), exc)
+
+    def _attempt_ended(
+        self, unit: Unit, fut: asyncio.Future[Any] | None, result: Any, exc: BaseException | None
+    ) -> None:
+        if self.inflight.get(unit) is not fut:
+            return  # timed out, or the run stopped: already recorded
+        del self.inflight[unit]
+        try:
+            if self.timers:
+                timer = self.timers.pop(unit, None)
+                if timer is not None:
+                    timer.cancel()
+            self.running -= 1
             if exc is None:
-                self._succeeded(unit, fut.result())
+                self._succeeded(unit, result)
             else:
                 self._attempt_failed(unit, exc)
-        if self.ready or self.heap:
-            self._pump()
+            if self.ready or self.heap:
+                self._pump()
+        except Exception as bug:  # an engine bug: end the run loudly rather than hang it
+            self._crash(bug)
 
-    def _on_timeout(self, fut: asyncio.Future[Any]) -> None:
-        unit = self.inflight.pop(fut, None)
-        self.timers.pop(fut, None)
-        if unit is None:
+    def _crash(self, exc: Exception) -> None:
+        """Fail ``wait()`` with an internal error: the run's bookkeeping cannot be trusted."""
+        log.exception("core_engine internal error in run %s", self.run_id, exc_info=exc)
+        self.stopping = True
+        for fut in self.inflight.values():
+            fut.cancel()
+        self.inflight.clear()
+        if not self.done.done():
+            self.done.set_exception(RuntimeError(f"core_engine internal error: {exc!r}"))
+
+    def _on_timeout(self, unit: Unit) -> None:
+        fut = self.inflight.pop(unit, None)
+        self.timers.pop(unit, None)
+        if fut is None:
             return
         self.running -= 1
         fut.cancel()  # a thread or process attempt cannot be interrupted: its result is dropped
@@ -438,28 +513,21 @@ class Run:
         self._pump()
 
     def _succeeded(self, unit: Unit, result: Any) -> None:
-        duration = self._elapsed(unit)
-        ts = self.clock()
-        if type(unit) is int:
+        if type(unit) is int:  # the hot path: keep it flat
+            duration = self.mono() - self.t0[unit]
+            ts = self.clock()
             rec = self.recs[unit]
             self.emit(
                 _new(
                     NodeSucceeded,
-                    (
-                        next(self.seq),
-                        ts,
-                        self.ids[unit],
-                        None,
-                        rec.attempts,
-                        duration,
-                        result,
-                        False,
-                    ),
+                    (next(self.seq), ts, self.ids[unit], None, rec.attempts, duration, result, False),
                 )
             )
             rec.result, rec.duration, rec.finished_at, rec.error = result, duration, ts, None
-            self._settle(unit, _SUCCEEDED, result)
+            self._drain([(unit, _SUCCEEDED, result)])
             return
+        duration = self._elapsed(unit)
+        ts = self.clock()
         i, k = unit  # type: ignore[misc]
         inst = self.recs[i].instances[k]  # type: ignore[index]
         self.emit(NodeSucceeded(next(self.seq), ts, self.ids[i], k, inst.attempts, duration, result, False))
@@ -642,7 +710,7 @@ class Run:
             timer.cancel()
         self.timers.clear()
         inflight, self.inflight = self.inflight, {}
-        for fut in inflight:
+        for fut in inflight.values():
             fut.cancel()
         self.running = 0
         self.ready.clear()
