@@ -149,3 +149,23 @@ async def test_typed_task_missing_from_the_run_registry_fails_with_lookup_error(
     failed = one(without.events, EventKind.NODE_FAILED, "echo")
     assert failed.error.type == "LookupError"
     assert "'echo'" in failed.error.message
+
+
+async def test_coroutine_function_with_run_in_thread_runs_on_its_own_loop_in_a_thread() -> None:
+    import asyncio as _asyncio
+
+    loop_thread = threading.get_ident()
+    outer_loop = _asyncio.get_running_loop()
+    seen: dict[str, object] = {}
+
+    async def blocking_coroutine() -> str:
+        seen["thread"] = threading.get_ident()
+        seen["loop"] = _asyncio.get_running_loop()
+        return "done"
+
+    with DAGBuilder("async-in-thread") as b:
+        b.add_node("n", blocking_coroutine, run_in="thread")
+    result = await execute(b.build())
+    assert result.results["n"] == "done"
+    assert seen["thread"] != loop_thread
+    assert seen["loop"] is not outer_loop

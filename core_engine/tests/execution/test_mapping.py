@@ -236,3 +236,21 @@ async def test_mapping_over_a_non_list_under_fail_fast_marks_downstream_upstream
     assert result.state.nodes["total"].state is NodeState.UPSTREAM_FAILED
     assert result.status is RunStatus.FAILED
     assert digest(replay(result.events)) == digest(result.state)
+
+
+async def test_mapping_over_a_skipped_upstream_skips_the_mapped_node() -> None:
+    def items() -> list[int]:
+        raise SkipNode("no input today")
+
+    async def double(x: int) -> int:
+        return 2 * x
+
+    with DAGBuilder("map-skipped") as b:
+        src = b.add_node("items", items)
+        b.add_node("double", double, {"x": src}, map_over="x", trigger="none_failed")
+    result = await execute(b.build())
+    node = result.state.nodes["double"]
+    assert node.state is NodeState.SKIPPED
+    assert node.reason == "mapped input skipped"
+    assert result.status is RunStatus.SUCCEEDED
+    assert replay(result.events) == result.state

@@ -70,3 +70,8 @@ async def test_single_on_event_callable_in_run_options_is_accepted() -> None:
 def test_start_outside_a_running_event_loop_raises_runtime_error() -> None:
     with pytest.raises(RuntimeError):
         start(_dag().build())
+
+
+def test_run_timeout_that_is_not_a_number_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="timeout"):
+        RunOptions(timeout="5")  # type: ignore[arg-type]

@@ -5,7 +5,8 @@ dispatches on a small integer:
 
 * ``TASK``: a coroutine function, started with ``loop.create_task``;
 * ``INLINE``: a plain function called directly on the loop (``run_in="loop"``);
-* ``THREAD``: a plain function run in the thread pool;
+* ``THREAD``: a plain function run in the thread pool (a coroutine function asked to run in a
+  thread gets its own event loop there);
 * ``PROCESS``: a function run in the process pool, named by import path so it pickles.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from core_engine.definition import resolve_callable
@@ -43,11 +45,22 @@ def prepare(node: Node, registry: TaskTypeRegistry) -> tuple[int, Any]:
     is_async = inspect.iscoroutinefunction(fn)
     if node.run_in is RunIn.PROCESS:
         return PROCESS, spec.path
+    if is_async and node.run_in is RunIn.THREAD:
+        return THREAD, partial(_run_coroutine_in_thread, fn)
     if is_async:
         return TASK, fn
     if node.run_in is RunIn.LOOP:
         return INLINE, fn
     return THREAD, fn
+
+
+def _run_coroutine_in_thread(fn: Callable[..., Any], /, **kwargs: Any) -> Any:
+    """Run a coroutine function on a fresh event loop in the calling (pool) thread.
+
+    For ``async`` tasks that block despite being coroutines (``run_in="thread"``): they get a
+    loop of their own and cannot stall the run's loop.
+    """
+    return asyncio.run(fn(**kwargs))
 
 
 def call_in_process(path: str, kwargs: dict[str, Any]) -> Any:

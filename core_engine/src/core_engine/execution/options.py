@@ -79,7 +79,11 @@ class RunOptions:
             not isinstance(self.max_concurrency, int) or self.max_concurrency < 1
         ):
             raise ValueError(f"max_concurrency must be a positive integer, got {self.max_concurrency!r}")
-        if self.timeout is not None and not 0 < self.timeout <= MAX_TIMEOUT_SECONDS:
+        if self.timeout is not None and (
+            not isinstance(self.timeout, int | float)
+            or isinstance(self.timeout, bool)
+            or not 0 < self.timeout <= MAX_TIMEOUT_SECONDS
+        ):
             raise ValueError(f"timeout must be in (0, {MAX_TIMEOUT_SECONDS:g}] seconds, got {self.timeout!r}")
         if self.max_threads < 1:
             raise ValueError(f"max_threads must be at least 1, got {self.max_threads}")

@@ -340,6 +340,12 @@ class Run:
         items = self.results[self.map_source[i]]
         rec = self.recs[i]
         ts = self.clock()
+        if self.recs[self.map_source[i]].state is _SKIPPED:
+            # none_failed / all_done let a skipped list through: nothing to map over
+            rec.state, rec.reason, rec.finished_at = _SKIPPED, "mapped input skipped", ts
+            self.emit(NodeSkipped(next(self.seq), ts, nid, None, 0, rec.reason))
+            stack.append((i, _SKIPPED, None))
+            return
         if not isinstance(items, list | tuple) or len(items) > MAX_MAP_INSTANCES:
             what = (
                 f"{len(items)} items exceed the limit of {MAX_MAP_INSTANCES}"
