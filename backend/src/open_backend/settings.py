@@ -216,6 +216,94 @@ class Settings(BaseSettings):
             "Default: 10"
         ),
     )
+    jwt_previous_keys: SecretStr = Field(
+        default=SecretStr(""),
+        validation_alias="OPEN_JWT_PREVIOUS_KEYS",
+        description=(
+            "OPEN_JWT_PREVIOUS_KEYS: comma-separated earlier values of OPEN_SECRET_KEY whose access "
+            "tokens still verify after a key rotation (new tokens always use OPEN_SECRET_KEY); remove "
+            "a key once OPEN_ACCESS_TOKEN_TTL_S has passed since the rotation. Production applies the "
+            "OPEN_SECRET_KEY rules to each. Default: none"
+        ),
+    )
+    public_url: str | None = Field(
+        default=None,
+        validation_alias="OPEN_PUBLIC_URL",
+        description=(
+            "OPEN_PUBLIC_URL: the backend's base URL as browsers reach it (e.g. "
+            "https://open.example.org), used to build OAuth redirect URIs behind a proxy. "
+            "Default: unset, taken from each request"
+        ),
+    )
+    app_url: str = Field(
+        default="/",
+        min_length=1,
+        validation_alias="OPEN_APP_URL",
+        description=(
+            "OPEN_APP_URL: where the browser is sent after an OAuth sign-in (the web app); a failed "
+            "sign-in adds ?auth_error=<reason>. Default: /"
+        ),
+    )
+    oidc_issuer: str | None = Field(
+        default=None,
+        validation_alias="OPEN_OIDC_ISSUER",
+        description=(
+            "OPEN_OIDC_ISSUER: issuer URL of a generic OpenID Connect provider (its discovery "
+            "document is <issuer>/.well-known/openid-configuration); enables sign-in at "
+            "/auth/oidc/oidc/login. Needs OPEN_OIDC_CLIENT_ID and OPEN_OIDC_CLIENT_SECRET; https in "
+            "production. Default: unset (no generic provider)"
+        ),
+    )
+    oidc_client_id: str | None = Field(
+        default=None,
+        validation_alias="OPEN_OIDC_CLIENT_ID",
+        description="OPEN_OIDC_CLIENT_ID: OPEN's client id at the OpenID Connect provider. Default: unset",
+    )
+    oidc_client_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias="OPEN_OIDC_CLIENT_SECRET",
+        description="OPEN_OIDC_CLIENT_SECRET: OPEN's client secret at that provider. Default: unset",
+    )
+    oidc_scopes: str = Field(
+        default="openid email profile",
+        validation_alias="OPEN_OIDC_SCOPES",
+        description=(
+            "OPEN_OIDC_SCOPES: space-separated scopes requested from the OpenID Connect provider; "
+            "must include openid. Default: openid email profile"
+        ),
+    )
+    github_client_id: str | None = Field(
+        default=None,
+        validation_alias="OPEN_GITHUB_CLIENT_ID",
+        description=(
+            "OPEN_GITHUB_CLIENT_ID: client id of a GitHub OAuth app; enables sign-in at "
+            "/auth/oidc/github/login. Needs OPEN_GITHUB_CLIENT_SECRET. Default: unset"
+        ),
+    )
+    github_client_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias="OPEN_GITHUB_CLIENT_SECRET",
+        description="OPEN_GITHUB_CLIENT_SECRET: client secret of that GitHub OAuth app. Default: unset",
+    )
+    github_url: str = Field(
+        default="https://github.com",
+        min_length=1,
+        validation_alias="OPEN_GITHUB_URL",
+        description=(
+            "OPEN_GITHUB_URL: GitHub's web URL, hosting /login/oauth/authorize and "
+            "/login/oauth/access_token (change it for GitHub Enterprise Server). "
+            "Default: https://github.com"
+        ),
+    )
+    github_api_url: str = Field(
+        default="https://api.github.com",
+        min_length=1,
+        validation_alias="OPEN_GITHUB_API_URL",
+        description=(
+            "OPEN_GITHUB_API_URL: GitHub's REST API URL, for /user and /user/emails (GitHub "
+            "Enterprise Server: https://<host>/api/v3). Default: https://api.github.com"
+        ),
+    )
 
     @field_validator("data_dir", mode="after")
     @classmethod
@@ -274,6 +362,38 @@ class Settings(BaseSettings):
                 "inside a request"
             )
         return self
+
+    @model_validator(mode="after")
+    def _check_sign_in_settings(self) -> Settings:
+        if self.env is Environment.PRODUCTION:
+            for index, key in enumerate(self.previous_secret_keys, start=1):
+                if key == DEVELOPMENT_SECRET_KEY or len(key.encode("utf-8")) < MIN_SECRET_KEY_BYTES:
+                    raise ValueError(
+                        f"OPEN_JWT_PREVIOUS_KEYS key {index} is the development default or shorter than "
+                        f"{MIN_SECRET_KEY_BYTES} bytes; a weak previous key lets anyone forge tokens"
+                    )
+        oidc = (self.oidc_issuer, self.oidc_client_id, self.oidc_client_secret)
+        if any(value is not None for value in oidc) and any(value is None for value in oidc):
+            raise ValueError(
+                "OPEN_OIDC_ISSUER, OPEN_OIDC_CLIENT_ID and OPEN_OIDC_CLIENT_SECRET are set together or "
+                "not at all"
+            )
+        if self.oidc_issuer is not None:
+            if not self.oidc_issuer.startswith(("https://", "http://")):
+                raise ValueError("OPEN_OIDC_ISSUER must be an http(s) URL")
+            if self.env is Environment.PRODUCTION and not self.oidc_issuer.startswith("https://"):
+                raise ValueError("OPEN_OIDC_ISSUER must use https in production")
+        if "openid" not in self.oidc_scopes.split():
+            raise ValueError("OPEN_OIDC_SCOPES must include openid")
+        if (self.github_client_id is None) != (self.github_client_secret is None):
+            raise ValueError("OPEN_GITHUB_CLIENT_ID and OPEN_GITHUB_CLIENT_SECRET are set together")
+        return self
+
+    @property
+    def previous_secret_keys(self) -> tuple[str, ...]:
+        """The keys of ``OPEN_JWT_PREVIOUS_KEYS``, in the order given (blank entries dropped)."""
+        keys = self.jwt_previous_keys.get_secret_value().split(",")
+        return tuple(key.strip() for key in keys if key.strip())
 
     @property
     def database_backend(self) -> DatabaseBackend:
