@@ -1,0 +1,1 @@
+"""DAGs, their versions, diffs and definition validation."""

@@ -1,0 +1,59 @@
+"""The GraphQL schema: every domain's queries and mutations, plus the document limits.
+
+:func:`create_schema` builds it; :data:`schema` is the one with introspection (what
+``python -m open_backend.schema_export`` prints and in-process tests execute against).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Final
+
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+from strawberry.tools import merge_types
+
+from open_backend.graphql.api_keys.mutations import ApiKeyMutations
+from open_backend.graphql.api_keys.queries import ApiKeyQueries
+from open_backend.graphql.auth.mutations import AuthMutations
+from open_backend.graphql.dags.mutations import DagMutations
+from open_backend.graphql.dags.queries import DagQueries
+from open_backend.graphql.errors import ErrorFormatter, OpenSchema
+from open_backend.graphql.limits import MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS
+from open_backend.graphql.organizations.mutations import OrganizationMutations
+from open_backend.graphql.organizations.queries import OrganizationQueries
+from open_backend.graphql.task_types.queries import TaskTypeQueries
+from open_backend.graphql.users.queries import UserQueries
+
+Query: Final = merge_types(
+    "Query", (UserQueries, OrganizationQueries, ApiKeyQueries, DagQueries, TaskTypeQueries)
+)
+Mutation: Final = merge_types(
+    "Mutation", (AuthMutations, OrganizationMutations, ApiKeyMutations, DagMutations)
+)
+
+
+def create_schema(*, introspection: bool = True) -> OpenSchema:
+    """The API's schema; ``introspection=False`` refuses ``__schema`` and ``__type`` (production).
+
+    Every operation is checked against :mod:`open_backend.graphql.limits` before it runs, and
+    its errors are formatted for clients (:mod:`open_backend.graphql.errors`).
+    """
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+        ErrorFormatter,  # first: its hooks wrap every other extension's
+        lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),  # introspection fields are not counted
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+    ]
+    if not introspection:
+        extensions.append(DisableIntrospection)
+    return OpenSchema(query=Query, mutation=Mutation, extensions=extensions)
+
+
+#: The schema with introspection on.
+schema: Final = create_schema()

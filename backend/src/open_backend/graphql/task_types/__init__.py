@@ -1,0 +1,1 @@
+"""The task types workers can run."""
