@@ -13,11 +13,11 @@ demo: setup
 test: setup lint
     uv run pytest
 
-# ruff (lint + format check) and mypy --strict on core_engine.
+# ruff (lint + format check) and mypy --strict on core_engine and the backend.
 lint: setup
     uv run ruff check .
     uv run ruff format --check .
-    uv run mypy --strict core_engine/src
+    uv run mypy --strict core_engine/src backend/src
 
 # Rewrite formatting and apply safe lint fixes.
 fmt: setup

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import machine, memory, overhead, planning, wfcommons
+from benchmarks import backend_api, machine, memory, overhead, planning, wfcommons
 from benchmarks.isolate import ROOT
 from benchmarks.report import Section, render_markdown, render_text, summary
 
@@ -25,6 +25,7 @@ SECTIONS: dict[str, Callable[[bool], Section]] = {
     "memory": memory.run,
     "planning": planning.run,
     "wfcommons": wfcommons.run,
+    "backend_api": backend_api.run,
 }
 
 #: Where a full run writes its report.

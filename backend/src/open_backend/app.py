@@ -6,8 +6,11 @@ while a PostgreSQL database must have been migrated beforehand (``python -m open
 and the app refuses to start otherwise. Shutdown disposes of the engine.
 
 While the app runs, ``app.state`` holds ``settings`` (:class:`Settings`), ``engine``
-(:class:`AsyncEngine`) and ``sessions`` (an ``async_sessionmaker`` of SQLModel sessions).
-The GraphQL endpoint will be mounted here from the ``open_backend.graphql`` package.
+(:class:`AsyncEngine`), ``sessions`` (an ``async_sessionmaker`` of SQLModel sessions),
+``tokens`` (the :class:`~open_backend.auth.tokens.TokenService`) and ``sign_in_limiter`` (the
+process's :class:`~open_backend.auth.rate_limit.SignInLimiter`): what the GraphQL context of
+each request is made of. The GraphQL API is served at ``/graphql``
+(:mod:`open_backend.graphql.view`).
 """
 
 from __future__ import annotations
@@ -18,9 +21,13 @@ from collections.abc import AsyncIterator
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 
+from open_backend.auth.rate_limit import SignInLimiter
+from open_backend.auth.tokens import TokenService
 from open_backend.db.engine import create_engine, session_factory
 from open_backend.db.migrate import MigrationsNotCurrentError, migration_status, upgrade_database
+from open_backend.graphql.view import graphql_routes
 from open_backend.health import health_routes
+from open_backend.oidc_routes import oidc_routes
 from open_backend.settings import Settings, get_settings
 
 
@@ -56,10 +63,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await prepare_database(engine)
             app.state.engine = engine
             app.state.sessions = session_factory(engine)
+            app.state.tokens = TokenService(settings)
+            app.state.sign_in_limiter = SignInLimiter()
             yield
         finally:
             await engine.dispose()
 
-    app = Starlette(routes=health_routes(), lifespan=lifespan)
+    routes = [*health_routes(), *graphql_routes(settings), *oidc_routes(settings)]
+    app = Starlette(routes=routes, lifespan=lifespan)
     app.state.settings = settings
     return app
