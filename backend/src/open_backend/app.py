@@ -28,6 +28,7 @@ from open_backend.db.migrate import MigrationsNotCurrentError, migration_status,
 from open_backend.graphql.view import graphql_routes
 from open_backend.health import health_routes
 from open_backend.oidc_routes import oidc_routes
+from open_backend.queue import connect
 from open_backend.settings import Settings, get_settings
 
 
@@ -65,7 +66,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             app.state.sessions = session_factory(engine)
             app.state.tokens = TokenService(settings)
             app.state.sign_in_limiter = SignInLimiter()
-            yield
+            app.state.redis = await connect(settings.redis_url) if settings.redis_url else None
+            try:
+                yield
+            finally:
+                if app.state.redis is not None:
+                    await app.state.redis.aclose()
         finally:
             await engine.dispose()
 

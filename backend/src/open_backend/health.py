@@ -1,9 +1,10 @@
 """Liveness and readiness probes.
 
 ``GET /healthz`` answers 200 as long as the process serves requests. ``GET /readyz`` answers 200
-when the database is reachable and its schema is at the head revision, else 503 with a JSON
-reason: ``database_unreachable`` (details go to the log, not to the caller) or
-``migrations_not_current`` (with the current and expected revisions).
+when the database is reachable and its schema is at the head revision (and, when ``REDIS_URL``
+is set, Redis answers a ping), else 503 with a JSON reason: ``database_unreachable`` (details go
+to the log, not to the caller), ``migrations_not_current`` (with the current and expected
+revisions) or ``redis_unreachable``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import asyncio
 import logging
 from typing import Final
 
+from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
@@ -50,6 +52,14 @@ async def readyz(request: Request) -> JSONResponse:
             },
             status_code=503,
         )
+    redis = getattr(request.app.state, "redis", None)
+    if redis is not None:
+        try:
+            async with asyncio.timeout(READINESS_TIMEOUT_S):
+                await redis.ping()
+        except (RedisError, OSError, TimeoutError):
+            logger.warning("readiness check: Redis is unreachable", exc_info=True)
+            return JSONResponse({"status": "unavailable", "reason": "redis_unreachable"}, status_code=503)
     return JSONResponse({"status": "ready", "revision": list(status.current)})
 
 
