@@ -530,7 +530,7 @@ class Run:
                 )
             )
             rec.result, rec.duration, rec.finished_at, rec.error = result, duration, ts, None
-            self._drain([(unit, _SUCCEEDED, result)])
+            self._settle(unit, _SUCCEEDED, result)
             return
         duration = self._elapsed(unit)
         ts = self.clock()
@@ -612,23 +612,19 @@ class Run:
         self.emit(NodeSucceeded(next(self.seq), ts, self.ids[i], None, 0, duration, result, False))
         self._settle(i, _SUCCEEDED, result)
 
-    def _settle(self, i: int, state: NodeState, result: Any) -> None:
-        """Mark node ``i`` ended and decide every downstream node this makes ready."""
-        self._drain([(i, state, result)])
+    def _settle(
+        self, i: int, state: NodeState, result: Any, stack: list[tuple[int, NodeState, Any]] | None = None
+    ) -> None:
+        """Mark node ``i`` ended and decide every downstream node this makes ready.
 
-    def _drain(self, stack: list[tuple[int, NodeState, Any]]) -> None:
-        """Settle ``(node, state, result)`` entries; nodes that end without running are pushed
-        back on the stack, so long chains of skips or upstream failures need no recursion."""
-        recs, remaining, flags, downstream = (
-            self.recs,
-            self.remaining,
-            self.flags,
-            self.dag.downstream,
-        )
-        while stack:
+        Nodes that end without running (skips, upstream failures) go on ``stack`` and are
+        settled by the same loop, so long chains need no recursion; the stack list is only
+        made when such a node appears (the common path allocates nothing).
+        """
+        recs, remaining, flags, downstream = self.recs, self.remaining, self.flags, self.dag.downstream
+        while True:
             if self.done.done():
                 return  # stopped meanwhile: stop() has ended every node
-            i, state, result = stack.pop()
             recs[i].state = state
             self.results[i] = result
             self.outstanding -= 1
@@ -641,8 +637,21 @@ class Run:
                 left = remaining[j] - 1
                 remaining[j] = left
                 if left == 0 and recs[j].state is _PENDING and not self.stopping:
+                    if stack is None:
+                        stack = []
                     self._decide(j, stack)
+            if not stack:
+                break
+            i, state, result = stack.pop()
         if self.outstanding == 0 and not self.done.done():
+            self._finish()
+
+    def _drain(self, stack: list[tuple[int, NodeState, Any]]) -> None:
+        """Settle every ``(node, state, result)`` on ``stack`` (see :meth:`_settle`)."""
+        if stack:
+            i, state, result = stack.pop()
+            self._settle(i, state, result, stack)
+        elif self.outstanding == 0 and not self.done.done():
             self._finish()
 
     def _decide(self, j: int, stack: list[tuple[int, NodeState, Any]]) -> None:
