@@ -32,9 +32,7 @@ from core_engine.errors import NodeTimeoutError, SkipNode
 from core_engine.events import (
     ErrorInfo,
     Event,
-    NodeCancelled,
     NodeFailed,
-    NodeMapped,
     NodeQueued,
     NodeRetrying,
     NodeSkipped,
@@ -45,9 +43,11 @@ from core_engine.events import (
     RunStarted,
 )
 from core_engine.execution import invoke
+from core_engine.execution.compiled import compile_nodes
+from core_engine.execution.mapping import Mapped, expand, instance_ended
 from core_engine.execution.options import FailurePolicy, RunOptions, Strategy
-from core_engine.limits import MAX_MAP_INSTANCES
-from core_engine.node import Param, Ref, RunIn, TriggerRule
+from core_engine.execution.shutdown import finish, stop_now
+from core_engine.node import TriggerRule
 from core_engine.state import NodeRun, NodeState, RunState, RunStatus
 from core_engine.tasktypes import DEFAULT_REGISTRY
 
@@ -98,17 +98,6 @@ def error_info(exc: BaseException) -> ErrorInfo:
     return ErrorInfo(type(exc).__name__, str(exc), tb)
 
 
-class _Mapped:
-    """Bookkeeping of a mapped node while its instances run."""
-
-    __slots__ = ("items", "left", "t0")
-
-    def __init__(self, items: list[Any], t0: float) -> None:
-        self.items = items
-        self.left = len(items)
-        self.t0 = t0  # monotonic time of the expansion
-
-
 class Run:
     """One execution of a DAG. Made and driven by :func:`core_engine.execution.start`."""
 
@@ -143,7 +132,7 @@ class Run:
         self.inflight: dict[Unit, asyncio.Future[Any]] = {}  # the running attempt of each unit
         self.timers: dict[Unit, asyncio.TimerHandle] = {}  # per-node timeouts of running attempts
         self.retry_timers: dict[Unit, asyncio.TimerHandle] = {}
-        self.mapped: dict[int, _Mapped] = {}
+        self.mapped: dict[int, Mapped] = {}
         self.inst_t0: dict[Unit, float] = {}  # monotonic start of running mapped instances
         self.stopping = False
         self.pumping = False
@@ -155,49 +144,14 @@ class Run:
         self._thread_pool = options.thread_pool
         self._process_pool = options.process_pool
         self._own_pools: list[Executor] = []
-        self._compile(options)
+        registry = options.registry if options.registry is not None else DEFAULT_REGISTRY
+        nodes = compile_nodes(dag, self.params, registry)
+        self.modes, self.targets, self.timeouts = nodes.modes, nodes.targets, nodes.timeouts
+        self.consts, self.refs = nodes.consts, nodes.refs
+        self.map_param, self.map_source = nodes.map_param, nodes.map_source
         self._setup_strategy(options.strategy)
 
     # ----------------------------------------------------------------- set-up
-
-    def _compile(self, options: RunOptions) -> None:
-        registry = options.registry if options.registry is not None else DEFAULT_REGISTRY
-        index = self.dag.index
-        self.modes: list[int] = []
-        self.targets: list[Any] = []
-        self.consts: list[dict[str, Any]] = []
-        self.refs: list[tuple[tuple[str, int], ...]] = []
-        self.map_param: list[str | None] = []
-        self.timeouts = [node.timeout for node in self.dag.nodes]
-        self.map_source: list[int] = []
-        prepared: dict[tuple[int, RunIn], tuple[int, Any]] = {}
-        empty: dict[str, Any] = {}
-        for node in self.dag.nodes:
-            spec = node.task
-            fn = getattr(spec, "fn", None)
-            key = (id(fn) if fn is not None else id(spec), node.run_in)
-            hit = prepared.get(key)
-            if hit is None:
-                hit = prepared[key] = invoke.prepare(node, registry)
-            mode, target = hit
-            self.modes.append(mode)
-            self.targets.append(target)
-            consts: dict[str, Any] = {}
-            refs = []
-            for name, value in node.params.items():
-                if name == node.map_over:
-                    continue  # filled per instance
-                if isinstance(value, Ref):
-                    refs.append((name, index[value.node_id]))
-                elif isinstance(value, Param):
-                    consts[name] = self.params.get(value.name)
-                else:
-                    consts[name] = value
-            self.consts.append(consts or empty)  # copied per launch, so sharing is safe
-            self.refs.append(tuple(refs))
-            self.map_param.append(node.map_over)
-            source = node.params.get(node.map_over) if node.map_over else None
-            self.map_source.append(index[source.node_id] if isinstance(source, Ref) else -1)
 
     def _setup_strategy(self, strategy: Strategy) -> None:
         self.ready: deque[Unit] = deque()
@@ -306,7 +260,7 @@ class Run:
                 self._decide(i, stack)
         self._drain(stack)
         if self.outstanding == 0:
-            self._finish()
+            finish(self)
         else:
             self._pump()
 
@@ -329,50 +283,6 @@ class Run:
                     break
         finally:
             self.pumping = False
-
-    def _expand(self, i: int, stack: list[tuple[int, NodeState, Any]]) -> None:
-        """Create one instance per item of the mapped parameter's upstream list.
-
-        A node that ends at once (empty list, or not a list) is pushed on ``stack`` like a
-        skip, so chains of such nodes need no recursion.
-        """
-        nid = self.ids[i]
-        items = self.results[self.map_source[i]]
-        rec = self.recs[i]
-        ts = self.clock()
-        if self.recs[self.map_source[i]].state is _SKIPPED:
-            # none_failed / all_done let a skipped list through: nothing to map over
-            rec.state, rec.reason, rec.finished_at = _SKIPPED, "mapped input skipped", ts
-            self.emit(NodeSkipped(next(self.seq), ts, nid, None, 0, rec.reason))
-            stack.append((i, _SKIPPED, None))
-            return
-        if not isinstance(items, list | tuple) or len(items) > MAX_MAP_INSTANCES:
-            what = (
-                f"{len(items)} items exceed the limit of {MAX_MAP_INSTANCES}"
-                if isinstance(items, list | tuple)
-                else f"got {type(items).__name__}, not a list"
-            )
-            error = ErrorInfo("TypeError", f"node {nid!r} maps over {self.map_param[i]!r}: {what}", "")
-            rec.state, rec.error, rec.finished_at, rec.duration = _FAILED, error, ts, 0.0
-            self.emit(NodeFailed(next(self.seq), ts, nid, None, 0, 0.0, error))
-            stack.append((i, _FAILED, None))
-            if self.fail_fast:
-                self.stop(RunStatus.FAILED)
-            return
-        items = list(items)
-        self.emit(NodeMapped(next(self.seq), ts, nid, len(items)))
-        rec.state, rec.started_at = _RUNNING, ts
-        rec.instances = [NodeRun() for _ in items]
-        if not items:
-            self.emit(NodeSucceeded(next(self.seq), ts, nid, None, 0, 0.0, [], False))
-            rec.state, rec.result, rec.duration, rec.finished_at = _SUCCEEDED, [], 0.0, ts
-            stack.append((i, _SUCCEEDED, []))
-            return
-        self.mapped[i] = _Mapped(items, self.mono())
-        for k, inst in enumerate(rec.instances):
-            inst.state = _QUEUED
-            self.emit(NodeQueued(next(self.seq), ts, nid, k))
-            self.enqueue((i, k))
 
     def _launch(self, unit: Unit) -> None:
         """Start one attempt of ``unit`` (the hot path: keep it flat)."""
@@ -544,7 +454,7 @@ class Run:
             ts,
             None,
         )
-        self._instance_ended(i)
+        instance_ended(self, i)
 
     def _attempt_failed(self, unit: Unit, exc: BaseException) -> None:
         duration = self._elapsed(unit)
@@ -558,7 +468,7 @@ class Run:
             if k is None:
                 self._settle(i, _SKIPPED, None)
             else:
-                self._instance_ended(i)
+                instance_ended(self, i)
             return
         error = error_info(exc)
         rec.error = error
@@ -574,7 +484,7 @@ class Run:
         if k is None:
             self._node_failed(i)
         else:
-            self._instance_ended(i)
+            instance_ended(self, i)
             if self.fail_fast:
                 self.stop(RunStatus.FAILED)
 
@@ -589,28 +499,6 @@ class Run:
         self._settle(i, _FAILED, None)
         if self.fail_fast:
             self.stop(RunStatus.FAILED)
-
-    def _instance_ended(self, i: int) -> None:
-        mapped = self.mapped[i]
-        mapped.left -= 1
-        if mapped.left or self.stopping:
-            return
-        del self.mapped[i]
-        rec = self.recs[i]
-        instances = rec.instances or []
-        ts = self.clock()
-        duration = self.mono() - mapped.t0
-        rec.duration, rec.finished_at = duration, ts
-        failed = next((inst for inst in instances if inst.state is _FAILED), None)
-        if failed is not None:
-            rec.error = failed.error
-            self.emit(NodeFailed(next(self.seq), ts, self.ids[i], None, 0, duration, failed.error))  # type: ignore[arg-type]
-            self._settle(i, _FAILED, None)
-            return
-        result = [inst.result for inst in instances if inst.state is _SUCCEEDED]
-        rec.result = result
-        self.emit(NodeSucceeded(next(self.seq), ts, self.ids[i], None, 0, duration, result, False))
-        self._settle(i, _SUCCEEDED, result)
 
     def _settle(
         self, i: int, state: NodeState, result: Any, stack: list[tuple[int, NodeState, Any]] | None = None
@@ -644,7 +532,7 @@ class Run:
                 break
             i, state, result = stack.pop()
         if self.outstanding == 0 and not self.done.done():
-            self._finish()
+            finish(self)
 
     def _drain(self, stack: list[tuple[int, NodeState, Any]]) -> None:
         """Settle every ``(node, state, result)`` on ``stack`` (see :meth:`_settle`)."""
@@ -652,7 +540,7 @@ class Run:
             i, state, result = stack.pop()
             self._settle(i, state, result, stack)
         elif self.outstanding == 0 and not self.done.done():
-            self._finish()
+            finish(self)
 
     def _decide(self, j: int, stack: list[tuple[int, NodeState, Any]]) -> None:
         """All upstream nodes of ``j`` ended: queue it, or end it by its trigger rule (pushing
@@ -682,7 +570,7 @@ class Run:
                 stack.append((j, end, None))
                 return
         if self.map_param[j] is not None:
-            self._expand(j, stack)
+            expand(self, j, stack)
             return
         self.recs[j].state = _QUEUED
         self.emit(_new(NodeQueued, (next(self.seq), self.clock(), self.ids[j], None)))
@@ -711,82 +599,9 @@ class Run:
         self.stopping = True
         self.end_status = status
         if self.in_listener:
-            self.loop.call_soon(self._stop_now)
+            self.loop.call_soon(stop_now, self)
             return
-        self._stop_now()
-
-    def _stop_now(self) -> None:
-        if self.done.done():
-            return
-        for timer in self.retry_timers.values():
-            timer.cancel()
-        self.retry_timers.clear()
-        for timer in self.timers.values():
-            timer.cancel()
-        self.timers.clear()
-        inflight, self.inflight = self.inflight, {}
-        for fut in inflight.values():
-            fut.cancel()
-        self.running = 0
-        self.ready.clear()
-        self.heap.clear()
-        for i in self.dag.order:
-            rec = self.recs[i]
-            if rec.state.is_terminal:
-                continue
-            ts = self.clock()
-            nid = self.ids[i]
-            if rec.instances is not None:
-                for k, inst in enumerate(rec.instances):
-                    if not inst.state.is_terminal:
-                        inst.state, inst.finished_at = _CANCELLED, ts
-                        self.emit(NodeCancelled(next(self.seq), ts, nid, k, inst.attempts))
-                failed = next((x for x in rec.instances if x.state is _FAILED), None)
-                if failed is not None:
-                    duration = self.mono() - self.mapped[i].t0 if i in self.mapped else 0.0
-                    rec.state, rec.error, rec.duration, rec.finished_at = (
-                        _FAILED,
-                        failed.error,
-                        duration,
-                        ts,
-                    )
-                    self.emit(NodeFailed(next(self.seq), ts, nid, None, 0, duration, failed.error))  # type: ignore[arg-type]
-                    continue
-            culprit = next(
-                (
-                    self.ids[u]
-                    for u in self.dag.upstream[i]
-                    if self.recs[u].state in (_FAILED, _UPSTREAM_FAILED)
-                ),
-                None,
-            )
-            rec.finished_at = ts
-            if culprit is not None and rec.state is _PENDING:
-                rec.state, rec.reason = _UPSTREAM_FAILED, culprit
-                self.emit(NodeUpstreamFailed(next(self.seq), ts, nid, culprit))
-            else:
-                rec.state = _CANCELLED
-                self.emit(NodeCancelled(next(self.seq), ts, nid, None, rec.attempts))
-        self.mapped.clear()
-        self.outstanding = 0
-        self._finish()
-
-    def _finish(self) -> None:
-        if self.done.done():
-            return
-        if self.run_timer is not None:
-            self.run_timer.cancel()
-        status = self.end_status
-        if status is None or status is RunStatus.FAILED:
-            bad = any(rec.state is _FAILED or rec.state is _UPSTREAM_FAILED for rec in self.recs)
-            status = RunStatus.FAILED if bad else RunStatus.SUCCEEDED
-        self.end_status = status
-        self.stopping = True  # before the event: a listener cancelling now changes nothing
-        duration = self.mono() - self.started_mono
-        self.emit(RunFinished(next(self.seq), self.clock(), status.value, duration))
-        for pool in self._own_pools:
-            pool.shutdown(wait=False, cancel_futures=True)
-        self.done.set_result(None)
+        stop_now(self)
 
     # --------------------------------------------------------------- results
 
