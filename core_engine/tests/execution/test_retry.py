@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 
-from core_engine import DAGBuilder, EventKind, NodeState, RetryPolicy, RunStatus, SkipNode, execute
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core_engine import (
+    DAGBuilder,
+    EventKind,
+    NodeState,
+    RetryPolicy,
+    RunStatus,
+    SkipNode,
+    Strategy,
+    execute,
+    replay,
+)
 
 from ._support import of, one
 
@@ -127,3 +141,48 @@ async def test_sync_callable_in_a_thread_is_retried_too() -> None:
     result = await execute(b.build())
     assert result.results == {"flaky": 2}
     assert result.state.nodes["flaky"].attempts == 2
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    plan=st.lists(
+        st.tuples(st.integers(0, 4), st.integers(1, 4), st.booleans()),  # failures, max attempts, chained
+        min_size=1,
+        max_size=8,
+    ),
+    strategy=st.sampled_from(list(Strategy)),
+)
+def test_retry_counts_follow_each_policy_on_random_dags(
+    plan: list[tuple[int, int, bool]], strategy: Strategy
+) -> None:
+    calls: dict[str, int] = {}
+
+    def flaky(node: str, failures: int) -> int:
+        calls[node] = calls.get(node, 0) + 1
+        if calls[node] <= failures:
+            raise ConnectionError(f"{node}: attempt {calls[node]} fails")
+        return calls[node]
+
+    with DAGBuilder("retry-counts") as b:
+        previous = None
+        for i, (failures, max_attempts, chained) in enumerate(plan):
+            node = f"n{i}"
+            previous = b.add_node(
+                node,
+                flaky,
+                {"node": node, "failures": failures},
+                depends_on=[previous] if chained and previous is not None else [],
+                retry=RetryPolicy(max_attempts=max_attempts, backoff_base=0.0, backoff_cap=0.0),
+                trigger="all_done",  # every node runs whatever its upstream did
+                run_in="loop",
+            )
+    result = asyncio.run(execute(b.build(), strategy=strategy))
+
+    for i, (failures, max_attempts, _) in enumerate(plan):
+        node = result.state.nodes[f"n{i}"]
+        expected_attempts = min(failures + 1, max_attempts)
+        assert node.attempts == expected_attempts == calls[f"n{i}"]
+        retrying = [e for e in result.events if e.kind is EventKind.NODE_RETRYING and e.node_id == f"n{i}"]
+        assert len(retrying) == expected_attempts - 1
+        assert node.state is (NodeState.SUCCEEDED if failures < max_attempts else NodeState.FAILED)
+    assert replay(result.events) == result.state
