@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import backend_api, machine, memory, overhead, planning, wfcommons
+from benchmarks import backend_api, executions_api, machine, memory, overhead, planning, wfcommons
 from benchmarks.isolate import ROOT
 from benchmarks.report import Section, render_markdown, render_text, summary
 
@@ -26,6 +26,7 @@ SECTIONS: dict[str, Callable[[bool], Section]] = {
     "planning": planning.run,
     "wfcommons": wfcommons.run,
     "backend_api": backend_api.run,
+    "executions_api": executions_api.run,
 }
 
 #: Where a full run writes its report.

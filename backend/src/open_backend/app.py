@@ -9,7 +9,9 @@ While the app runs, ``app.state`` holds ``settings`` (:class:`Settings`), ``engi
 (:class:`AsyncEngine`), ``sessions`` (an ``async_sessionmaker`` of SQLModel sessions),
 ``tokens`` (the :class:`~open_backend.auth.tokens.TokenService`) and ``sign_in_limiter`` (the
 process's :class:`~open_backend.auth.rate_limit.SignInLimiter`): what the GraphQL context of
-each request is made of. The GraphQL API is served at ``/graphql``
+each request is made of. ``executor`` is the in-process executor running executions when
+``REDIS_URL`` is unset (else ``None``); shutdown cancels the executions it still runs and waits
+until their last events are written. The GraphQL API is served at ``/graphql``
 (:mod:`open_backend.graphql.view`).
 """
 
@@ -25,6 +27,8 @@ from open_backend.auth.rate_limit import SignInLimiter
 from open_backend.auth.tokens import TokenService
 from open_backend.db.engine import create_engine, session_factory
 from open_backend.db.migrate import MigrationsNotCurrentError, migration_status, upgrade_database
+from open_backend.executions.inprocess import InProcessExecutor
+from open_backend.executions.runner import RunnerDeps
 from open_backend.graphql.view import graphql_routes
 from open_backend.health import health_routes
 from open_backend.oidc_routes import oidc_routes
@@ -67,9 +71,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
             app.state.tokens = TokenService(settings)
             app.state.sign_in_limiter = SignInLimiter()
             app.state.redis = await connect(settings.redis_url) if settings.redis_url else None
+            executor = None
+            if settings.redis_url is None:
+                executor = InProcessExecutor(RunnerDeps(app.state.sessions, settings))
+            app.state.executor = executor
             try:
                 yield
             finally:
+                if executor is not None:  # running executions end cancelled, their events written
+                    await executor.shutdown()
                 if app.state.redis is not None:
                     await app.state.redis.aclose()
         finally:

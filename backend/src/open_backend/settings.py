@@ -305,6 +305,59 @@ class Settings(BaseSettings):
         ),
     )
 
+    max_result_bytes: int = Field(
+        default=64 * 1024,
+        gt=0,
+        validation_alias="OPEN_MAX_RESULT_BYTES",
+        description=(
+            "OPEN_MAX_RESULT_BYTES: largest node result (its JSON, bytes) kept inline in the database; "
+            "larger results go to OPEN_ARTIFACT_DIR and the row keeps a reference. Default: 65536"
+        ),
+    )
+    artifact_dir: Path | None = Field(
+        default=None,
+        validation_alias="OPEN_ARTIFACT_DIR",
+        description=(
+            "OPEN_ARTIFACT_DIR: folder of the results larger than OPEN_MAX_RESULT_BYTES, made absolute "
+            "at load time. Default: <OPEN_DATA_DIR>/artifacts"
+        ),
+    )
+    allowed_callable_modules: str = Field(
+        default="",
+        validation_alias="OPEN_ALLOWED_CALLABLE_MODULES",
+        description=(
+            "OPEN_ALLOWED_CALLABLE_MODULES: comma-separated Python modules (or packages, their "
+            'submodules included) whose functions {"callable": "module:fn"} tasks may run; a '
+            "callable task of any other module fails at run time without being imported. "
+            "Default: empty (no callable task runs)"
+        ),
+    )
+    event_flush_interval_s: float = Field(
+        default=0.05,
+        gt=0,
+        le=0.1,
+        validation_alias="OPEN_EVENT_FLUSH_INTERVAL_S",
+        description=(
+            "OPEN_EVENT_FLUSH_INTERVAL_S: seconds between writes of a running execution's buffered "
+            "events (and their projections), at most 0.1. Default: 0.05"
+        ),
+    )
+
+    @field_validator("artifact_dir", mode="after")
+    @classmethod
+    def _absolute_artifact_dir(cls, value: Path | None) -> Path | None:
+        return value.expanduser().resolve() if value is not None else None
+
+    @property
+    def artifact_path(self) -> Path:
+        """Where large results are written: ``OPEN_ARTIFACT_DIR`` or ``<OPEN_DATA_DIR>/artifacts``."""
+        return self.artifact_dir if self.artifact_dir is not None else self.data_dir / "artifacts"
+
+    @property
+    def callable_module_allow_list(self) -> tuple[str, ...]:
+        """The modules of ``OPEN_ALLOWED_CALLABLE_MODULES`` (blank entries dropped)."""
+        return tuple(m.strip() for m in self.allowed_callable_modules.split(",") if m.strip())
+
     @field_validator("data_dir", mode="after")
     @classmethod
     def _absolute_data_dir(cls, value: Path) -> Path:

@@ -23,6 +23,7 @@ from core_engine.execution import (
     RunResult,
     Strategy,
     execute,
+    resolve_params,
     run,
     start,
 )
@@ -87,6 +88,7 @@ __all__ = [
     "event_to_dict",
     "execute",
     "replay",
+    "resolve_params",
     "run",
     "start",
     "task",

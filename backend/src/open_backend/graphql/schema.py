@@ -24,6 +24,8 @@ from open_backend.graphql.auth.mutations import AuthMutations
 from open_backend.graphql.dags.mutations import DagMutations
 from open_backend.graphql.dags.queries import DagQueries
 from open_backend.graphql.errors import ErrorFormatter, OpenSchema
+from open_backend.graphql.executions.mutations import ExecutionMutations
+from open_backend.graphql.executions.queries import ExecutionQueries
 from open_backend.graphql.limits import MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS
 from open_backend.graphql.organizations.mutations import OrganizationMutations
 from open_backend.graphql.organizations.queries import OrganizationQueries
@@ -31,10 +33,10 @@ from open_backend.graphql.task_types.queries import TaskTypeQueries
 from open_backend.graphql.users.queries import UserQueries
 
 Query: Final = merge_types(
-    "Query", (UserQueries, OrganizationQueries, ApiKeyQueries, DagQueries, TaskTypeQueries)
+    "Query", (UserQueries, OrganizationQueries, ApiKeyQueries, DagQueries, TaskTypeQueries, ExecutionQueries)
 )
 Mutation: Final = merge_types(
-    "Mutation", (AuthMutations, OrganizationMutations, ApiKeyMutations, DagMutations)
+    "Mutation", (AuthMutations, OrganizationMutations, ApiKeyMutations, DagMutations, ExecutionMutations)
 )
 
 

@@ -1,0 +1,418 @@
+"""Execution use cases: start, cancel, retry, read and replay executions of the principal's
+organization. Every function takes the :class:`~open_backend.auth.principal.Principal` and scopes
+by its organization: an execution of another organization is ``NOT_FOUND``. Functions flush but
+never commit (the GraphQL layer does), except where stated.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core_engine import (
+    DAG,
+    DAGValidationError,
+    DefinitionError,
+    ParamsError,
+    digest,
+    event_from_dict,
+    resolve_params,
+)
+from core_engine.replay import ReplayError, replay
+from open_backend.auth.principal import Principal
+from open_backend.db.models import (
+    DagStatus,
+    DagVersion,
+    Execution,
+    ExecutionEvent,
+    ExecutionStatus,
+    NodeExecution,
+    Role,
+)
+from open_backend.errors import Conflict, NotFound, ValidationFailed
+from open_backend.executions.projection import NodeKey, NodeRow, comparable, comparable_from_rows, differences
+from open_backend.services import dags
+from open_backend.services.pagination import Order, Page, paginate
+
+#: Longest accepted idempotency key, in characters (the column's size).
+MAX_IDEMPOTENCY_KEY_LENGTH = 255
+
+#: The statuses an execution ends in.
+TERMINAL_STATUSES = frozenset(
+    {ExecutionStatus.SUCCEEDED, ExecutionStatus.FAILED, ExecutionStatus.CANCELLED, ExecutionStatus.TIMED_OUT}
+)
+
+_BY_CREATED: Order[Execution] = Order(
+    kind="executions",
+    key=col(Execution.created_at),
+    id_column=col(Execution.id),
+    key_of=lambda row: row.created_at,
+    id_of=lambda row: row.id,
+    descending=True,
+)
+_BY_SEQUENCE: Order[ExecutionEvent] = Order(
+    kind="execution_events",
+    key=col(ExecutionEvent.sequence),
+    id_column=col(ExecutionEvent.id),
+    key_of=lambda row: row.sequence,
+    id_of=lambda row: row.id,
+)
+
+
+async def _pick_version(
+    session: AsyncSession, principal: Principal, dag_id: uuid.UUID, version: int | None
+) -> DagVersion:
+    dag = await dags.get_dag(session, principal, dag_id)
+    if dag.status is DagStatus.ARCHIVED:
+        raise Conflict("an archived DAG cannot run; activate it first")
+    if version is not None:
+        return await dags.get_version(session, principal, dag_id, version)
+    if dag.active_version_id is not None:
+        return await session.get_one(DagVersion, dag.active_version_id)
+    return await dags.latest_version(session, dag)
+
+
+async def _by_idempotency_key(session: AsyncSession, principal: Principal, key: str) -> Execution | None:
+    statement = select(Execution).where(
+        col(Execution.organization_id) == principal.organization_id, col(Execution.idempotency_key) == key
+    )
+    return (await session.exec(statement)).one_or_none()
+
+
+def _same_request(existing: Execution, dag_id: uuid.UUID) -> Execution:
+    if existing.dag_id != dag_id:
+        raise Conflict(
+            "this idempotency key was already used to run another DAG", {"field": "idempotencyKey"}
+        )
+    return existing
+
+
+def check_params(definition: dict[str, Any], params: Any) -> dict[str, Any]:
+    """``params`` checked against the definition's declared parameters, defaults filled in.
+
+    Raises:
+        ValidationFailed: ``params`` is not an object, or names unknown, missing or ill-typed
+            parameters (``details["params"]`` maps each to its problem).
+    """
+    if not isinstance(params, dict):
+        raise ValidationFailed("params must be a JSON object", {"field": "params"})
+    try:
+        dag = DAG.from_dict(definition, resolve_callables=False)
+    except (DefinitionError, DAGValidationError) as exc:  # stored versions are valid: a bug if reached
+        raise ValidationFailed(f"this DAG version cannot run: {exc}") from exc
+    try:
+        return resolve_params(dag.params, params)
+    except ParamsError as exc:
+        raise ValidationFailed(str(exc), {"field": "params", "params": exc.problems}) from exc
+
+
+async def execute_dag(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    dag_id: uuid.UUID,
+    version: int | None,
+    params: Any,
+    idempotency_key: str | None,
+    now: datetime,
+) -> Execution:
+    """Create a ``queued`` execution of a DAG version (default: the active one, else the latest).
+
+    The same ``idempotency_key`` in the organization returns the execution it already created,
+    also under concurrent requests. The caller commits, then hands the id to an executor.
+
+    Raises:
+        Forbidden: the principal is below editor.
+        NotFound: no such DAG or version in the organization.
+        Conflict: the DAG is archived, or ``idempotency_key`` already ran another DAG.
+        ValidationFailed: bad parameters (``details["params"]`` per parameter) or idempotency key.
+    """
+    principal.require(Role.EDITOR)
+    if idempotency_key is not None:
+        if not 0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY_LENGTH:
+            raise ValidationFailed(
+                f"idempotencyKey must have 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} characters",
+                {"field": "idempotencyKey"},
+            )
+        existing = await _by_idempotency_key(session, principal, idempotency_key)
+        if existing is not None:
+            return _same_request(existing, dag_id)
+    picked = await _pick_version(session, principal, dag_id, version)
+    resolved = check_params(picked.definition, params)
+    row = Execution(
+        organization_id=principal.organization_id,
+        dag_id=dag_id,
+        dag_version_id=picked.id,
+        params=resolved,
+        idempotency_key=idempotency_key,
+        created_at=now,
+    )
+    if idempotency_key is None:
+        session.add(row)
+        await session.flush()
+        return row
+    try:  # a concurrent request with the same key may win the unique index: return its execution
+        async with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        existing = await _by_idempotency_key(session, principal, idempotency_key)
+        if existing is None:
+            raise
+        return _same_request(existing, dag_id)
+    return row
+
+
+async def get_execution(session: AsyncSession, principal: Principal, execution_id: uuid.UUID) -> Execution:
+    """The execution ``execution_id`` of the organization.
+
+    Raises:
+        NotFound: no such execution in the organization.
+    """
+    statement = select(Execution).where(
+        col(Execution.id) == execution_id, col(Execution.organization_id) == principal.organization_id
+    )
+    row = (await session.exec(statement)).one_or_none()
+    if row is None:
+        raise NotFound("no such execution")
+    return row
+
+
+async def list_executions(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    first: int | None,
+    after: str | None,
+    dag_id: uuid.UUID | None = None,
+    status: ExecutionStatus | None = None,
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
+) -> Page[Execution]:
+    """The organization's executions, newest first, filtered by DAG, status and creation time
+    (``created_after`` inclusive, ``created_before`` exclusive).
+
+    Raises:
+        ValidationFailed: bad ``first`` or ``after``.
+    """
+    statement = select(Execution).where(col(Execution.organization_id) == principal.organization_id)
+    if dag_id is not None:
+        statement = statement.where(col(Execution.dag_id) == dag_id)
+    if status is not None:
+        statement = statement.where(col(Execution.status) == status)
+    if created_after is not None:
+        statement = statement.where(col(Execution.created_at) >= created_after)
+    if created_before is not None:
+        statement = statement.where(col(Execution.created_at) < created_before)
+    return await paginate(session, statement, _BY_CREATED, first=first, after=after)
+
+
+async def node_executions(session: AsyncSession, execution: Execution) -> list[NodeExecution]:
+    """The node rows of an execution already checked to be the principal's, by node id then map index."""
+    statement = (
+        select(NodeExecution)
+        .where(col(NodeExecution.execution_id) == execution.id)
+        .order_by(col(NodeExecution.node_id), col(NodeExecution.map_index).nulls_first())
+    )
+    return list((await session.exec(statement)).all())
+
+
+async def list_events(
+    session: AsyncSession, execution: Execution, *, first: int | None, after: str | None
+) -> Page[ExecutionEvent]:
+    """One page of an (already authorized) execution's events by sequence.
+
+    Raises:
+        ValidationFailed: bad ``first`` or ``after``.
+    """
+    statement = select(ExecutionEvent).where(col(ExecutionEvent.execution_id) == execution.id)
+    return await paginate(session, statement, _BY_SEQUENCE, first=first, after=after)
+
+
+async def all_events(session: AsyncSession, execution_id: uuid.UUID) -> list[ExecutionEvent]:
+    """Every stored event of an (already authorized) execution, by sequence."""
+    statement = (
+        select(ExecutionEvent)
+        .where(col(ExecutionEvent.execution_id) == execution_id)
+        .order_by(col(ExecutionEvent.sequence))
+    )
+    return list((await session.exec(statement)).all())
+
+
+async def cancel_execution(
+    session: AsyncSession,
+    principal: Principal,
+    execution_id: uuid.UUID,
+    *,
+    cancel_run: Callable[[uuid.UUID], Awaitable[bool]],
+    now: datetime,
+) -> Execution:
+    """Cancel an execution: a queued one ends ``cancelled`` now; a running one is asked to stop
+    through ``cancel_run`` (its run then ends ``cancelled`` within about a second). When
+    ``cancel_run`` answers ``False`` (no run of it exists, e.g. its process died), the execution
+    ends ``cancelled`` now.
+
+    Raises:
+        Forbidden: the principal is below editor.
+        NotFound: no such execution in the organization.
+        Conflict: the execution has already ended.
+    """
+    principal.require(Role.EDITOR)
+    row = await get_execution(session, principal, execution_id)
+    if row.status is ExecutionStatus.QUEUED:
+        cancelled = await session.exec(
+            sa.update(Execution)
+            .where(col(Execution.id) == execution_id, col(Execution.status) == ExecutionStatus.QUEUED)
+            .values(status=ExecutionStatus.CANCELLED, finished_at=now)
+            .returning(col(Execution.id))
+        )
+        was_queued = cancelled.first() is not None
+        await session.refresh(row)
+        if was_queued:
+            return row
+    if row.status in TERMINAL_STATUSES:
+        raise Conflict(f"the execution has already ended ({row.status.value})")
+    if not await cancel_run(execution_id):  # no run anywhere (e.g. orphaned by a crash): end it here
+        await session.exec(
+            sa.update(Execution)
+            .where(col(Execution.id) == execution_id, col(Execution.status) == ExecutionStatus.RUNNING)
+            .values(status=ExecutionStatus.CANCELLED, finished_at=now)
+        )
+        await session.refresh(row)
+    return row
+
+
+async def retry_execution(
+    session: AsyncSession, principal: Principal, execution_id: uuid.UUID, *, now: datetime
+) -> Execution:
+    """A new ``queued`` execution of the same version and parameters, linked by ``retry_of``;
+    its run reuses the results of the original's succeeded nodes.
+
+    Raises:
+        Forbidden: the principal is below editor.
+        NotFound: no such execution in the organization.
+        Conflict: the original has not ended yet.
+    """
+    principal.require(Role.EDITOR)
+    original = await get_execution(session, principal, execution_id)
+    if original.status not in TERMINAL_STATUSES:
+        raise Conflict("only an ended execution can be retried")
+    row = Execution(
+        organization_id=original.organization_id,
+        dag_id=original.dag_id,
+        dag_version_id=original.dag_version_id,
+        params=dict(original.params),
+        retry_of_id=original.id,
+        created_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptSpan:
+    """One attempt of a node: its number, start and end (aware UTC; ``None`` while running)."""
+
+    attempt: int
+    started_at: datetime
+    finished_at: datetime | None
+    outcome: str | None
+
+
+def timeline(events: list[ExecutionEvent]) -> dict[NodeKey, list[AttemptSpan]]:
+    """Per node (and mapped instance), its attempts with start and end, from stored events.
+
+    An attempt ends with its ``node_succeeded``, ``node_failed`` or ``node_retrying`` event
+    (the outcome is that event's kind without ``node_``).
+    """
+    spans: dict[NodeKey, list[AttemptSpan]] = {}
+    for event in events:
+        payload = event.payload
+        attempt = payload.get("attempt")
+        if not isinstance(attempt, int) or attempt < 1:
+            continue
+        key: NodeKey = (payload["node_id"], payload.get("map_index"))
+        if event.kind == "node_started":
+            spans.setdefault(key, []).append(AttemptSpan(attempt, event.ts, None, None))
+        elif event.kind in ("node_succeeded", "node_failed", "node_retrying"):
+            runs = spans.get(key, [])
+            for index, span in enumerate(runs):
+                if span.attempt == attempt and span.finished_at is None:
+                    runs[index] = AttemptSpan(
+                        attempt, span.started_at, event.ts, event.kind.removeprefix("node_")
+                    )
+    return spans
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayReport:
+    """The replay check of an execution.
+
+    Attributes:
+        matches: the state rebuilt from the events equals the state the rows describe.
+        differences: what differs, one sentence each (empty when ``matches``).
+        events_digest: core_engine ``digest`` of the comparable state from the events.
+        projections_digest: the same digest of the comparable state from the rows.
+        event_count: events replayed.
+    """
+
+    matches: bool
+    differences: list[str]
+    events_digest: str
+    projections_digest: str
+    event_count: int
+
+
+def _row(node: NodeExecution) -> NodeRow:
+    return NodeRow(
+        status=node.status,
+        attempts=node.attempts,
+        started_at=node.started_at,
+        finished_at=node.finished_at,
+        duration_s=node.duration_s,
+        result=node.result,
+        result_ref=node.result_ref,
+        error=node.error,
+    )
+
+
+async def replay_execution(
+    session: AsyncSession, principal: Principal, execution_id: uuid.UUID
+) -> ReplayReport:
+    """Rebuild the execution's state from its stored events with core_engine's ``replay`` and
+    compare it with the state its ``executions`` / ``node_executions`` rows describe: run status,
+    and per node (and instance) status, attempts and result. Reads only.
+
+    Raises:
+        Forbidden: the principal is below admin.
+        NotFound: no such execution in the organization.
+    """
+    principal.require(Role.ADMIN)
+    execution = await get_execution(session, principal, execution_id)
+    stored = await all_events(session, execution.id)
+    found: list[str] = []
+    try:
+        from_events = comparable(replay(event_from_dict(dict(row.payload)) for row in stored))
+    except (ReplayError, ValueError) as exc:
+        found.append(f"the event log does not replay: {exc}")
+        from_events = comparable(replay([]))
+    rows = {(node.node_id, node.map_index): _row(node) for node in await node_executions(session, execution)}
+    from_rows = comparable_from_rows(execution.status, rows)
+    if not stored and execution.status in TERMINAL_STATUSES:
+        from_events.status = from_rows.status  # ended before it started (cancelled while queued)
+    found.extend(differences(from_events, from_rows))
+    return ReplayReport(
+        matches=not found,
+        differences=found,
+        events_digest=digest(from_events),
+        projections_digest=digest(from_rows),
+        event_count=len(stored),
+    )

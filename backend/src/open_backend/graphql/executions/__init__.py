@@ -1,0 +1,1 @@
+"""The executions domain of the API."""

@@ -1,0 +1,303 @@
+"""Executions end to end: the real app over HTTP with its in-process executor, on both databases."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlmodel import col, select
+from starlette.applications import Starlette
+from starlette.types import ASGIApp
+
+from open_backend.app import create_app
+from open_backend.db.models import Execution, Membership, NodeExecution, Role
+from open_backend.settings import Environment, Settings
+
+Serve = Callable[[ASGIApp], contextlib.AbstractAsyncContextManager[httpx.AsyncClient]]
+
+PASSWORD = "correct horse battery staple"
+SIGN_UP = "mutation($i: SignUpInput!) { signUp(input: $i) { accessToken user { id } } }"
+ME = "{ me { activeOrganizationId } }"
+CREATE_DAG = "mutation($i: CreateDagInput!) { createDag(input: $i) { dag { id } } }"
+EXECUTE = """
+mutation($i: ExecuteDagInput!) {
+  executeDag(input: $i) { id status dagId params idempotencyKey retryOfId }
+}
+"""
+EXECUTION = """
+query($id: ID!, $first: Int, $after: String) {
+  execution(id: $id) {
+    id status startedAt finishedAt retryOfId
+    nodes { nodeId mapIndex status attempts result resultRef error durationS }
+    events(first: $first, after: $after) {
+      totalCount nodes { sequence kind payload } pageInfo { hasNextPage endCursor }
+    }
+    timeline { nodeId attempts { attempt startedAt finishedAt outcome } }
+  }
+}
+"""
+STATUS = "query($id: ID!) { execution(id: $id) { status } }"
+EXECUTIONS = """
+query($dagId: ID, $status: ExecutionStatus) {
+  executions(first: 10, dagId: $dagId, status: $status) { totalCount nodes { id status } }
+}
+"""
+CANCEL = "mutation($id: ID!) { cancelExecution(id: $id) { id status } }"
+RETRY = "mutation($id: ID!) { retryExecution(id: $id) { id status retryOfId } }"
+REPLAY = """
+mutation($id: ID!) {
+  replayExecution(id: $id) { matches differences eventsDigest projectionsDigest eventCount }
+}
+"""
+
+
+def node(node_id: str, kind: str = "noop", depends_on: tuple[str, ...] = (), **config: Any) -> dict[str, Any]:
+    return {"id": node_id, "task": {"type": kind, "config": config}, "depends_on": list(depends_on)}
+
+
+def definition(*nodes: dict[str, Any], params: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"schema_version": 1, "name": "flow", "nodes": list(nodes), "params": params or {}}
+
+
+@dataclass
+class Client:
+    """An HTTP client on the running app, and the app (for its sessions)."""
+
+    http: httpx.AsyncClient
+    app: Starlette
+
+    async def gql(
+        self, query: str, token: str | None = None, org: str | None = None, **variables: Any
+    ) -> dict[str, Any]:
+        headers = {}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        if org is not None:
+            headers["X-Organization-Id"] = org
+        response = await self.http.post(
+            "/graphql", json={"query": query, "variables": variables}, headers=headers
+        )
+        assert response.status_code == 200, response.text
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    async def ok(self, query: str, token: str | None = None, **variables: Any) -> dict[str, Any]:
+        answer = await self.gql(query, token, **variables)
+        assert "errors" not in answer, answer["errors"]
+        data: dict[str, Any] = answer["data"]
+        return data
+
+    async def sign_up(self) -> tuple[str, str, str]:
+        """A new user's ``(access token, user id, personal organization id)``."""
+        email = f"user-{uuid.uuid4().hex[:12]}@example.org"
+        data = await self.ok(SIGN_UP, i={"email": email, "password": PASSWORD, "name": "Ada"})
+        token = data["signUp"]["accessToken"]
+        org = (await self.ok(ME, token))["me"]["activeOrganizationId"]
+        return token, data["signUp"]["user"]["id"], org
+
+    async def join(self, user_id: str, org: str, role: Role) -> None:
+        async with self.app.state.sessions() as session:
+            session.add(Membership(user_id=uuid.UUID(user_id), organization_id=uuid.UUID(org), role=role))
+            await session.commit()
+
+    async def dag(self, token: str, raw: dict[str, Any]) -> str:
+        data = await self.ok(CREATE_DAG, token, i={"name": f"dag-{uuid.uuid4().hex[:8]}", "definition": raw})
+        dag_id: str = data["createDag"]["dag"]["id"]
+        return dag_id
+
+    async def execute(self, token: str, dag_id: str, **fields: Any) -> dict[str, Any]:
+        data = await self.ok(EXECUTE, token, i={"dagId": dag_id, **fields})
+        execution: dict[str, Any] = data["executeDag"]
+        return execution
+
+    async def wait_for(
+        self, token: str, execution_id: str, statuses: set[str], deadline_s: float = 5.0
+    ) -> str:
+        end = time.monotonic() + deadline_s
+        while True:
+            status: str = (await self.ok(STATUS, token, id=execution_id))["execution"]["status"]
+            if status in statuses:
+                return status
+            assert time.monotonic() < end, f"still {status} after {deadline_s} s"
+            await asyncio.sleep(0.02)
+
+    async def finished(self, token: str, execution_id: str) -> str:
+        return await self.wait_for(token, execution_id, {"SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT"})
+
+
+def make_app(db_url: str, tmp_path: Path) -> Starlette:
+    return create_app(Settings(env=Environment.TEST, database_url=db_url, data_dir=tmp_path / "data"))
+
+
+@pytest.fixture
+async def client(serve: Serve, db_url: str, tmp_path: Path) -> AsyncIterator[Client]:
+    """The app on ``db_url`` (PostgreSQL and the embedded SQLite) served over in-process HTTP."""
+    app = make_app(db_url, tmp_path)
+    async with serve(app) as http:
+        yield Client(http, app)
+
+
+async def test_execute_dag_returns_at_once_and_the_run_completes(client: Client) -> None:
+    token, _, _ = await client.sign_up()
+    dag_id = await client.dag(
+        token, definition(node("a", result=1), node("b", "sleep", ("a",), seconds=0.05))
+    )
+    created = await client.execute(token, dag_id)
+    assert (created["status"], created["dagId"]) == ("QUEUED", dag_id)
+    assert await client.finished(token, created["id"]) == "SUCCEEDED"
+    execution = (await client.ok(EXECUTION, token, id=created["id"], first=100))["execution"]
+    assert [(n["nodeId"], n["status"], n["attempts"], n["result"]) for n in execution["nodes"]] == [
+        ("a", "SUCCEEDED", 1, 1),
+        ("b", "SUCCEEDED", 1, None),
+    ]
+    events = execution["events"]
+    assert [e["sequence"] for e in events["nodes"]] == list(range(events["totalCount"]))
+    assert events["nodes"][-1]["kind"] == "run_finished"
+    assert [(t["nodeId"], [a["outcome"] for a in t["attempts"]]) for t in execution["timeline"]] == [
+        ("a", ["succeeded"]),
+        ("b", ["succeeded"]),
+    ]
+    b_attempt = execution["timeline"][1]["attempts"][0]
+    assert b_attempt["startedAt"] < b_attempt["finishedAt"]
+
+
+async def test_events_are_paged_by_sequence(client: Client) -> None:
+    token, _, _ = await client.sign_up()
+    dag_id = await client.dag(token, definition(node("a"), node("b")))
+    created = await client.execute(token, dag_id)
+    await client.finished(token, created["id"])
+    first = (await client.ok(EXECUTION, token, id=created["id"], first=3))["execution"]["events"]
+    cursor = first["pageInfo"]["endCursor"]
+    rest = (await client.ok(EXECUTION, token, id=created["id"], first=100, after=cursor))["execution"][
+        "events"
+    ]
+    assert first["pageInfo"]["hasNextPage"]
+    sequences = [e["sequence"] for e in first["nodes"] + rest["nodes"]]
+    assert sequences == list(range(first["totalCount"]))
+
+
+async def test_the_same_idempotency_key_returns_the_same_execution(client: Client) -> None:
+    token, _, _ = await client.sign_up()
+    dag_id = await client.dag(token, definition(node("a")))
+    first = await client.execute(token, dag_id, idempotencyKey="deploy-42")
+    second = await client.execute(token, dag_id, idempotencyKey="deploy-42")
+    assert first["id"] == second["id"]
+    listed = (await client.ok(EXECUTIONS, token, dagId=dag_id))["executions"]
+    assert listed["totalCount"] == 1
+
+
+async def test_bad_params_fail_with_validation_naming_each_param(client: Client) -> None:
+    token, _, _ = await client.sign_up()
+    dag_id = await client.dag(token, definition(node("a"), params={"n": {"type": "integer"}}))
+    answer = await client.gql(EXECUTE, token, i={"dagId": dag_id, "params": {"n": "x", "m": 1}})
+    [error] = answer["errors"]
+    assert error["extensions"]["code"] == "VALIDATION_FAILED"
+    assert set(error["extensions"]["details"]["params"]) == {"n", "m"}
+
+
+async def test_cancel_stops_a_running_sleep_within_a_second(client: Client) -> None:
+    token, _, _ = await client.sign_up()
+    dag_id = await client.dag(token, definition(node("nap", "sleep", seconds=30)))
+    created = await client.execute(token, dag_id)
+    await client.wait_for(token, created["id"], {"RUNNING"})
+    await client.ok(CANCEL, token, id=created["id"])
+    assert await client.wait_for(token, created["id"], {"CANCELLED"}, deadline_s=1.0) == "CANCELLED"
+
+
+async def test_retry_links_the_new_execution_and_reuses_succeeded_results(client: Client) -> None:
+    token, _, _ = await client.sign_up()
+    dag_id = await client.dag(token, definition(node("a", result="kept"), node("nap", "sleep", seconds=30)))
+    created = await client.execute(token, dag_id)
+    await client.wait_for(token, created["id"], {"RUNNING"})
+    await asyncio.sleep(0.1)
+    await client.ok(CANCEL, token, id=created["id"])
+    await client.wait_for(token, created["id"], {"CANCELLED"})
+    retry = (await client.ok(RETRY, token, id=created["id"]))["retryExecution"]
+    assert retry["retryOfId"] == created["id"]
+    await client.wait_for(token, retry["id"], {"RUNNING"})
+    await asyncio.sleep(0.15)
+    nodes = {
+        n["nodeId"]: n for n in (await client.ok(EXECUTION, token, id=retry["id"]))["execution"]["nodes"]
+    }
+    await client.ok(CANCEL, token, id=retry["id"])
+    assert (nodes["a"]["status"], nodes["a"]["attempts"], nodes["a"]["result"]) == ("SUCCEEDED", 0, "kept")
+    assert (nodes["nap"]["status"], nodes["nap"]["attempts"]) == ("RUNNING", 1)
+
+
+async def test_replay_of_a_real_run_matches(client: Client) -> None:
+    token, _, _ = await client.sign_up()  # the owner of its organization
+    dag_id = await client.dag(token, definition(node("a", result=[1, 2]), node("b", depends_on=("a",))))
+    created = await client.execute(token, dag_id)
+    await client.finished(token, created["id"])
+    report = (await client.ok(REPLAY, token, id=created["id"]))["replayExecution"]
+    assert report["matches"] and report["differences"] == []
+    assert report["eventsDigest"] == report["projectionsDigest"]
+    assert report["eventCount"] > 0
+
+
+async def test_roles_bound_execution_operations(client: Client) -> None:
+    owner, _, org = await client.sign_up()
+    dag_id = await client.dag(owner, definition(node("a")))
+    created = await client.execute(owner, dag_id)
+    await client.finished(owner, created["id"])
+    viewer, viewer_id, _ = await client.sign_up()
+    editor, editor_id, _ = await client.sign_up()
+    await client.join(viewer_id, org, Role.VIEWER)
+    await client.join(editor_id, org, Role.EDITOR)
+    assert (await client.gql(STATUS, viewer, org, id=created["id"]))["data"]["execution"][
+        "status"
+    ] == "SUCCEEDED"
+    denied = [
+        await client.gql(EXECUTE, viewer, org, i={"dagId": dag_id}),
+        await client.gql(RETRY, viewer, org, id=created["id"]),
+        await client.gql(CANCEL, viewer, org, id=created["id"]),
+        await client.gql(REPLAY, editor, org, id=created["id"]),
+    ]
+    assert [answer["errors"][0]["extensions"]["code"] for answer in denied] == ["FORBIDDEN"] * 4
+
+
+async def test_another_organization_sees_none_of_the_executions(client: Client) -> None:
+    owner, _, _ = await client.sign_up()
+    stranger, _, _ = await client.sign_up()  # owner of another organization
+    dag_id = await client.dag(owner, definition(node("a")))
+    created = await client.execute(owner, dag_id)
+    await client.finished(owner, created["id"])
+    answers = [
+        await client.gql(STATUS, stranger, id=created["id"]),
+        await client.gql(EXECUTE, stranger, i={"dagId": dag_id}),
+        await client.gql(CANCEL, stranger, id=created["id"]),
+        await client.gql(RETRY, stranger, id=created["id"]),
+        await client.gql(REPLAY, stranger, id=created["id"]),
+    ]
+    assert [answer["errors"][0]["extensions"]["code"] for answer in answers] == ["NOT_FOUND"] * 5
+    assert (await client.ok(EXECUTIONS, stranger))["executions"]["totalCount"] == 0
+
+
+async def test_shutdown_cancels_running_executions_and_writes_their_end(
+    serve: Serve, db_url: str, tmp_path: Path
+) -> None:
+    app = make_app(db_url, tmp_path)
+    async with serve(app) as http:
+        client = Client(http, app)
+        token, _, _ = await client.sign_up()
+        dag_id = await client.dag(token, definition(node("nap", "sleep", seconds=30)))
+        created = await client.execute(token, dag_id)
+        await client.wait_for(token, created["id"], {"RUNNING"})
+        started = time.monotonic()
+    assert time.monotonic() - started < 2.0  # the 30 s sleep was cancelled, not awaited
+    restarted = make_app(db_url, tmp_path)
+    async with serve(restarted), restarted.state.sessions() as session:
+        row = await session.get_one(Execution, uuid.UUID(created["id"]))
+        [nap] = (
+            await session.exec(select(NodeExecution).where(col(NodeExecution.execution_id) == row.id))
+        ).all()
+    assert (row.status.value, nap.status.value) == ("cancelled", "cancelled")
+    assert row.finished_at is not None

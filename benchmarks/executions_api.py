@@ -1,0 +1,148 @@
+"""executeDag latency: request to response through the ASGI app on a real PostgreSQL database.
+
+Like :mod:`benchmarks.backend_api` (same server variable, fresh database dropped at the end,
+in-process HTTP through ``httpx.ASGITransport``), with the app's in-process executor on: each
+timed ``executeDag`` creates and commits a queued execution and hands it to the executor, whose
+runs of earlier requests go on in the background meanwhile. Only the request is timed, not the run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import sys
+import time
+import uuid
+from typing import Final
+
+import httpx
+from sqlalchemy.engine import make_url
+
+from benchmarks.backend_api import DEFAULT_SERVER_URL, SERVER_URL_VARIABLE, _admin, _post, _timed, definition
+from benchmarks.isolate import IsolatedError, run_isolated
+from benchmarks.report import NONE, Section, Table
+
+#: Requests (after :data:`WARMUP` untimed ones), full run and ``--quick``.
+FULL_REQUESTS: Final = 200
+QUICK_REQUESTS: Final = 40
+WARMUP: Final = 20
+
+#: Median latency target of ``executeDag``, milliseconds.
+TARGET_MS: Final = 20.0
+
+#: Seconds to wait for the background runs to end before shutting down.
+DRAIN_S: Final = 30.0
+
+CREATE: Final = "mutation($i: CreateDagInput!) { createDag(input: $i) { dag { id } } }"
+EXECUTE: Final = "mutation($i: ExecuteDagInput!) { executeDag(input: $i) { id status } }"
+QUEUED: Final = "{ executions(first: 1, status: QUEUED) { totalCount } }"
+RUNNING: Final = "{ executions(first: 1, status: RUNNING) { totalCount } }"
+
+
+async def _drain(client: httpx.AsyncClient, headers: dict[str, str]) -> None:
+    end = time.monotonic() + DRAIN_S
+    while time.monotonic() < end:
+        queued = (await _post(client, headers, QUEUED))["executions"]["totalCount"]
+        running = (await _post(client, headers, RUNNING))["executions"]["totalCount"]
+        if queued == running == 0:
+            return
+        await asyncio.sleep(0.05)
+    raise RuntimeError(f"executions still going after {DRAIN_S} s")
+
+
+async def _measure(server_url: str, requests: int) -> list[float]:
+    from open_backend.app import create_app
+    from open_backend.db.migrate import upgrade_database
+    from open_backend.settings import Environment, Settings
+
+    name = f"open_bench_{uuid.uuid4().hex[:12]}"
+    await _admin(server_url, f'CREATE DATABASE "{name}"')
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    times: list[float] = []
+    try:
+        await upgrade_database(url)
+        app = create_app(Settings(env=Environment.TEST, database_url=url))
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://bench.test") as client:
+                signed_up = await _post(
+                    client,
+                    {},
+                    "mutation($i: SignUpInput!) { signUp(input: $i) { accessToken } }",
+                    i={
+                        "email": f"bench-{uuid.uuid4().hex[:8]}@example.org",
+                        "password": "x" * 16,
+                        "name": "b",
+                    },
+                )
+                headers = {"Authorization": f"Bearer {signed_up['signUp']['accessToken']}"}
+                created = await _post(
+                    client, headers, CREATE, i={"name": "run", "definition": definition("run")}
+                )
+                dag_id = created["createDag"]["dag"]["id"]
+                for i in range(WARMUP + requests):
+                    elapsed = await _timed(client, headers, EXECUTE, i={"dagId": dag_id})
+                    if i >= WARMUP:
+                        times.append(elapsed)
+                await _drain(client, headers)
+    finally:
+        await _admin(
+            server_url,
+            f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' "
+            "AND pid <> pg_backend_pid()",
+        )
+        await _admin(server_url, f'DROP DATABASE IF EXISTS "{name}"')
+    return times
+
+
+def measure(server_url: str, requests: int) -> list[float]:
+    """Child side: seconds per ``executeDag`` request."""
+    return asyncio.run(_measure(server_url, requests))
+
+
+def _method(requests: int) -> str:
+    return f"""
+One signed-up user (owner of its organization) sends `executeDag` for a DAG of 10 chained `noop`
+tasks, one request at a time, through the whole backend in-process (`httpx.ASGITransport`, JWT
+authentication, Strawberry, parameter check, insert and commit, hand-off to the in-process
+executor) on a fresh PostgreSQL database (server from `{SERVER_URL_VARIABLE}`, default
+`{DEFAULT_SERVER_URL}`). The runs of earlier requests go on in the background meanwhile, writing
+their events; only the request is timed. {WARMUP} untimed warm-up requests, then {requests} timed
+ones; wall time with `time.perf_counter`. Target on the median: <= {TARGET_MS:g} ms.
+"""
+
+
+def run(quick: bool) -> Section:
+    """Measure in a fresh process; one table with the ``executeDag`` target."""
+    requests = QUICK_REQUESTS if quick else FULL_REQUESTS
+    server_url = os.environ.get(SERVER_URL_VARIABLE) or DEFAULT_SERVER_URL
+    table = Table(
+        "executeDag latency through the ASGI app, PostgreSQL (ms)",
+        ("operation", "requests", "median", "p95", "max", "target (median)", "met"),
+    )
+    print(f"  executions_api: {requests} requests ...", file=sys.stderr, flush=True)
+    try:
+        times = run_isolated(
+            "benchmarks.executions_api:measure", {"server_url": server_url, "requests": requests}
+        )
+    except IsolatedError as exc:
+        table.error(str(exc).replace(server_url, f"${SERVER_URL_VARIABLE}"))
+        table.add("executeDag", str(requests), "error", "error", "error", f"<= {TARGET_MS:g}", NONE)
+        return Section("executions_api", "Executions API latency", _method(requests), [table])
+    samples = sorted(times)
+    median_ms = statistics.median(samples) * 1e3
+    p95_ms = samples[min(len(samples) - 1, int(len(samples) * 0.95))] * 1e3
+    verdict = table.judge(
+        f"executeDag median {median_ms:.1f} ms (target <= {TARGET_MS:g} ms)", median_ms <= TARGET_MS
+    )
+    table.add(
+        "executeDag",
+        str(len(samples)),
+        f"{median_ms:.1f}",
+        f"{p95_ms:.1f}",
+        f"{samples[-1] * 1e3:.1f}",
+        f"<= {TARGET_MS:g}",
+        verdict,
+    )
+    return Section("executions_api", "Executions API latency", _method(requests), [table])
