@@ -65,12 +65,18 @@ async def test_projections_equal_the_engine_state_of_the_same_dag(world: World) 
 
 
 async def test_events_are_flushed_while_the_run_is_still_going(world: World) -> None:
-    raw = world.definition(world.node("slow", "sleep", seconds=0.6))
+    raw = world.definition(world.node("slow", "sleep", seconds=3.0))
     _, row = await start(world, raw)
-    await asyncio.sleep(0.3)
-    events_mid_run = [e.kind for e in await world.events(row.id)]
+    # Poll (no fixed delay: a cold machine may take a while to claim the run) until the node's
+    # start is stored; the node sleeps 3 s, so the run cannot have ended by then.
+    deadline = asyncio.get_running_loop().time() + 2.5
+    events_mid_run: list[str] = []
+    while "node_started" not in events_mid_run:
+        assert asyncio.get_running_loop().time() < deadline, f"no node_started stored: {events_mid_run}"
+        await asyncio.sleep(0.02)
+        events_mid_run = [e.kind for e in await world.events(row.id)]
     running = await world.execution(row.id)
-    assert "node_started" in events_mid_run and "run_finished" not in events_mid_run
+    assert "run_finished" not in events_mid_run
     assert running.status is ExecutionStatus.RUNNING
     assert (await world.nodes(row.id))[("slow", None)].status is NodeState.RUNNING
 

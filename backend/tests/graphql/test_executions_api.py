@@ -212,21 +212,32 @@ async def test_cancel_stops_a_running_sleep_within_a_second(client: Client) -> N
     assert await client.wait_for(token, created["id"], {"CANCELLED"}, deadline_s=1.0) == "CANCELLED"
 
 
+async def _nodes_once(
+    client: Client, token: str, execution_id: str, ready: Callable[[dict[str, Any]], bool]
+) -> dict[str, Any]:
+    """The execution's node rows by id, polled until ``ready`` holds (deadline 5 s)."""
+    deadline = asyncio.get_running_loop().time() + 5.0
+    while True:
+        result = await client.ok(EXECUTION, token, id=execution_id)
+        nodes = {n["nodeId"]: n for n in result["execution"]["nodes"]}
+        if ready(nodes):
+            return nodes
+        assert asyncio.get_running_loop().time() < deadline, f"nodes never got there: {nodes}"
+        await asyncio.sleep(0.02)
+
+
 async def test_retry_links_the_new_execution_and_reuses_succeeded_results(client: Client) -> None:
     token, _, _ = await client.sign_up()
     dag_id = await client.dag(token, definition(node("a", result="kept"), node("nap", "sleep", seconds=30)))
     created = await client.execute(token, dag_id)
-    await client.wait_for(token, created["id"], {"RUNNING"})
-    await asyncio.sleep(0.1)
+    await _nodes_once(client, token, created["id"], lambda n: n.get("a", {}).get("status") == "SUCCEEDED")
     await client.ok(CANCEL, token, id=created["id"])
     await client.wait_for(token, created["id"], {"CANCELLED"})
     retry = (await client.ok(RETRY, token, id=created["id"]))["retryExecution"]
     assert retry["retryOfId"] == created["id"]
-    await client.wait_for(token, retry["id"], {"RUNNING"})
-    await asyncio.sleep(0.15)
-    nodes = {
-        n["nodeId"]: n for n in (await client.ok(EXECUTION, token, id=retry["id"]))["execution"]["nodes"]
-    }
+    nodes = await _nodes_once(
+        client, token, retry["id"], lambda n: n.get("nap", {}).get("status") == "RUNNING"
+    )
     await client.ok(CANCEL, token, id=retry["id"])
     assert (nodes["a"]["status"], nodes["a"]["attempts"], nodes["a"]["result"]) == ("SUCCEEDED", 0, "kept")
     assert (nodes["nap"]["status"], nodes["nap"]["attempts"]) == ("RUNNING", 1)
