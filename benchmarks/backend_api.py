@@ -13,20 +13,12 @@ import asyncio
 import os
 import statistics
 import sys
-import time
 import uuid
 from typing import Any, Final
 
-import httpx
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
-
+from benchmarks.api_harness import DEFAULT_SERVER_URL, SERVER_URL_VARIABLE, post, signed_in_app, timed
 from benchmarks.isolate import IsolatedError, run_isolated
 from benchmarks.report import NONE, Section, Table, count_label
-
-#: The PostgreSQL server to create the temporary database on, and its default.
-SERVER_URL_VARIABLE: Final = "OPEN_BENCH_POSTGRES_URL"
-DEFAULT_SERVER_URL: Final = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 
 #: Requests per operation (after a warm-up of :data:`WARMUP` requests), full run and ``--quick``.
 FULL_REQUESTS: Final = 200
@@ -65,29 +57,6 @@ def definition(name: str, variant: int = 0) -> dict[str, Any]:
     return {"schema_version": 1, "name": name, "nodes": nodes}
 
 
-async def _admin(url: str, statement: str) -> None:
-    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as connection:
-            await connection.exec_driver_sql(statement)
-    finally:
-        await engine.dispose()
-
-
-async def _post(client: httpx.AsyncClient, headers: dict[str, str], query: str, **variables: Any) -> Any:
-    response = await client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
-    answer = response.json()
-    if response.status_code != 200 or answer.get("errors"):
-        raise RuntimeError(f"request failed: {response.status_code} {answer}")
-    return answer["data"]
-
-
-async def _timed(client: httpx.AsyncClient, headers: dict[str, str], query: str, **variables: Any) -> float:
-    t0 = time.perf_counter()
-    await _post(client, headers, query, **variables)
-    return time.perf_counter() - t0
-
-
 async def _seed(app: Any, user_id: str, organization_id: str, count: int) -> None:
     """Create ``count`` DAGs directly through the service, in one transaction."""
     from open_backend.auth.principal import Identity, Principal
@@ -114,64 +83,29 @@ async def _seed(app: Any, user_id: str, organization_id: str, count: int) -> Non
 
 
 async def _measure(server_url: str, requests: int) -> dict[str, list[float]]:
-    from open_backend.app import create_app
-    from open_backend.db.migrate import upgrade_database
-    from open_backend.settings import Environment, Settings
-
-    name = f"open_bench_{uuid.uuid4().hex[:12]}"
-    await _admin(server_url, f'CREATE DATABASE "{name}"')
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
     times: dict[str, list[float]] = {"createDag": [], "updateDag": [], "dags": []}
-    try:
-        await upgrade_database(url)
-        app = create_app(Settings(env=Environment.TEST, database_url=url))
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://bench.test") as client:
-                signed_up = await _post(
-                    client,
-                    {},
-                    "mutation($i: SignUpInput!) { signUp(input: $i) { accessToken user { id } } }",
-                    i={
-                        "email": f"bench-{uuid.uuid4().hex[:8]}@example.org",
-                        "password": "x" * 16,
-                        "name": "b",
-                    },
-                )
-                headers = {"Authorization": f"Bearer {signed_up['signUp']['accessToken']}"}
-                me = await _post(client, headers, "{ me { activeOrganizationId } }")
-                for i in range(WARMUP + requests):
-                    elapsed = await _timed(
-                        client, headers, CREATE, i={"name": f"d{i}", "definition": definition("d")}
-                    )
-                    if i >= WARMUP:
-                        times["createDag"].append(elapsed)
-                target = await _post(
-                    client, headers, CREATE, i={"name": "target", "definition": definition("t")}
-                )
-                dag_id = target["createDag"]["dag"]["id"]
-                for i in range(WARMUP + requests):
-                    update = {"id": dag_id, "definition": definition("t", variant=i + 1), "message": str(i)}
-                    elapsed = await _timed(client, headers, UPDATE, i=update)
-                    if i >= WARMUP:
-                        times["updateDag"].append(elapsed)
-                existing = WARMUP + requests + 1
-                user_id, organization_id = signed_up["signUp"]["user"]["id"], me["me"]["activeOrganizationId"]
-                await _seed(app, user_id, organization_id, max(0, LISTED_DAGS - existing))
-                listed = await _post(client, headers, LIST)
-                if listed["dags"]["totalCount"] < LISTED_DAGS:
-                    raise RuntimeError(f"expected {LISTED_DAGS} DAGs, found {listed['dags']['totalCount']}")
-                for i in range(WARMUP + requests):
-                    elapsed = await _timed(client, headers, LIST)
-                    if i >= WARMUP:
-                        times["dags"].append(elapsed)
-    finally:
-        await _admin(
-            server_url,
-            f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' "
-            "AND pid <> pg_backend_pid()",
-        )
-        await _admin(server_url, f'DROP DATABASE IF EXISTS "{name}"')
+    async with signed_in_app(server_url) as api:
+        client, headers = api.client, api.headers
+        for i in range(WARMUP + requests):
+            elapsed = await timed(client, headers, CREATE, i={"name": f"d{i}", "definition": definition("d")})
+            if i >= WARMUP:
+                times["createDag"].append(elapsed)
+        target = await post(client, headers, CREATE, i={"name": "target", "definition": definition("t")})
+        dag_id = target["createDag"]["dag"]["id"]
+        for i in range(WARMUP + requests):
+            update = {"id": dag_id, "definition": definition("t", variant=i + 1), "message": str(i)}
+            elapsed = await timed(client, headers, UPDATE, i=update)
+            if i >= WARMUP:
+                times["updateDag"].append(elapsed)
+        existing = WARMUP + requests + 1
+        await _seed(api.app, api.user_id, api.organization_id, max(0, LISTED_DAGS - existing))
+        listed = await post(client, headers, LIST)
+        if listed["dags"]["totalCount"] < LISTED_DAGS:
+            raise RuntimeError(f"expected {LISTED_DAGS} DAGs, found {listed['dags']['totalCount']}")
+        for i in range(WARMUP + requests):
+            elapsed = await timed(client, headers, LIST)
+            if i >= WARMUP:
+                times["dags"].append(elapsed)
     return times
 
 

@@ -13,13 +13,12 @@ import os
 import statistics
 import sys
 import time
-import uuid
 from typing import Final
 
 import httpx
-from sqlalchemy.engine import make_url
 
-from benchmarks.backend_api import DEFAULT_SERVER_URL, SERVER_URL_VARIABLE, _admin, _post, _timed, definition
+from benchmarks.api_harness import DEFAULT_SERVER_URL, SERVER_URL_VARIABLE, post, signed_in_app, timed
+from benchmarks.backend_api import definition
 from benchmarks.isolate import IsolatedError, run_isolated
 from benchmarks.report import NONE, Section, Table
 
@@ -43,8 +42,8 @@ RUNNING: Final = "{ executions(first: 1, status: RUNNING) { totalCount } }"
 async def _drain(client: httpx.AsyncClient, headers: dict[str, str]) -> None:
     end = time.monotonic() + DRAIN_S
     while time.monotonic() < end:
-        queued = (await _post(client, headers, QUEUED))["executions"]["totalCount"]
-        running = (await _post(client, headers, RUNNING))["executions"]["totalCount"]
+        queued = (await post(client, headers, QUEUED))["executions"]["totalCount"]
+        running = (await post(client, headers, RUNNING))["executions"]["totalCount"]
         if queued == running == 0:
             return
         await asyncio.sleep(0.05)
@@ -52,47 +51,16 @@ async def _drain(client: httpx.AsyncClient, headers: dict[str, str]) -> None:
 
 
 async def _measure(server_url: str, requests: int) -> list[float]:
-    from open_backend.app import create_app
-    from open_backend.db.migrate import upgrade_database
-    from open_backend.settings import Environment, Settings
-
-    name = f"open_bench_{uuid.uuid4().hex[:12]}"
-    await _admin(server_url, f'CREATE DATABASE "{name}"')
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
     times: list[float] = []
-    try:
-        await upgrade_database(url)
-        app = create_app(Settings(env=Environment.TEST, database_url=url))
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://bench.test") as client:
-                signed_up = await _post(
-                    client,
-                    {},
-                    "mutation($i: SignUpInput!) { signUp(input: $i) { accessToken } }",
-                    i={
-                        "email": f"bench-{uuid.uuid4().hex[:8]}@example.org",
-                        "password": "x" * 16,
-                        "name": "b",
-                    },
-                )
-                headers = {"Authorization": f"Bearer {signed_up['signUp']['accessToken']}"}
-                created = await _post(
-                    client, headers, CREATE, i={"name": "run", "definition": definition("run")}
-                )
-                dag_id = created["createDag"]["dag"]["id"]
-                for i in range(WARMUP + requests):
-                    elapsed = await _timed(client, headers, EXECUTE, i={"dagId": dag_id})
-                    if i >= WARMUP:
-                        times.append(elapsed)
-                await _drain(client, headers)
-    finally:
-        await _admin(
-            server_url,
-            f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' "
-            "AND pid <> pg_backend_pid()",
-        )
-        await _admin(server_url, f'DROP DATABASE IF EXISTS "{name}"')
+    async with signed_in_app(server_url) as api:
+        client, headers = api.client, api.headers
+        created = await post(client, headers, CREATE, i={"name": "run", "definition": definition("run")})
+        dag_id = created["createDag"]["dag"]["id"]
+        for i in range(WARMUP + requests):
+            elapsed = await timed(client, headers, EXECUTE, i={"dagId": dag_id})
+            if i >= WARMUP:
+                times.append(elapsed)
+        await _drain(client, headers)
     return times
 
 
