@@ -11,6 +11,9 @@ dropped at the end, whatever happened.
 from __future__ import annotations
 
 import contextlib
+import os
+import statistics
+import sys
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -20,6 +23,9 @@ from typing import Any, Final
 import httpx
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
+
+from benchmarks.isolate import IsolatedError, run_isolated
+from benchmarks.report import NONE, Section, Table
 
 #: The PostgreSQL server to create the temporary database on, and its default.
 SERVER_URL_VARIABLE: Final = "OPEN_BENCH_POSTGRES_URL"
@@ -101,3 +107,40 @@ async def signed_in_app(server_url: str) -> AsyncIterator[ApiSession]:
             "AND pid <> pg_backend_pid()",
         )
         await admin(server_url, f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def latency_section(
+    name: str, title: str, method: str, measure: str, requests: int, targets_ms: dict[str, float]
+) -> Section:
+    """Run ``measure`` (``"module:function"``, returning seconds per request by operation) in a
+    fresh process and report median, p95 and max per operation against its median target (ms)."""
+    server_url = os.environ.get(SERVER_URL_VARIABLE) or DEFAULT_SERVER_URL
+    table = Table(
+        f"{title} through the ASGI app, PostgreSQL (ms)",
+        ("operation", "requests", "median", "p95", "max", "target (median)", "met"),
+    )
+    print(f"  {name}: {requests} requests per operation ...", file=sys.stderr, flush=True)
+    try:
+        times = run_isolated(measure, {"server_url": server_url, "requests": requests})
+    except IsolatedError as exc:
+        table.error(str(exc).replace(server_url, f"${SERVER_URL_VARIABLE}"))
+        for operation, target in targets_ms.items():
+            table.add(operation, str(requests), "error", "error", "error", f"<= {target:g}", NONE)
+        return Section(name, title, method, [table])
+    for operation, target in targets_ms.items():
+        samples = sorted(times[operation])
+        median_ms = statistics.median(samples) * 1e3
+        p95_ms = samples[min(len(samples) - 1, int(len(samples) * 0.95))] * 1e3
+        verdict = table.judge(
+            f"{operation} median {median_ms:.1f} ms (target <= {target:g} ms)", median_ms <= target
+        )
+        table.add(
+            operation,
+            str(len(samples)),
+            f"{median_ms:.1f}",
+            f"{p95_ms:.1f}",
+            f"{samples[-1] * 1e3:.1f}",
+            f"<= {target:g}",
+            verdict,
+        )
+    return Section(name, title, method, [table])

@@ -10,15 +10,18 @@ services, SQL, commit) but no network. The database is dropped at the end.
 from __future__ import annotations
 
 import asyncio
-import os
-import statistics
-import sys
 import uuid
 from typing import Any, Final
 
-from benchmarks.api_harness import DEFAULT_SERVER_URL, SERVER_URL_VARIABLE, post, signed_in_app, timed
-from benchmarks.isolate import IsolatedError, run_isolated
-from benchmarks.report import NONE, Section, Table, count_label
+from benchmarks.api_harness import (
+    DEFAULT_SERVER_URL,
+    SERVER_URL_VARIABLE,
+    latency_section,
+    post,
+    signed_in_app,
+    timed,
+)
+from benchmarks.report import Section, count_label
 
 #: Requests per operation (after a warm-up of :data:`WARMUP` requests), full run and ``--quick``.
 FULL_REQUESTS: Final = 200
@@ -136,37 +139,11 @@ request with `time.perf_counter`. Targets on the median: createDag and updateDag
 def run(quick: bool) -> Section:
     """Measure in a fresh process; one table, a target per operation."""
     requests = QUICK_REQUESTS if quick else FULL_REQUESTS
-    server_url = os.environ.get(SERVER_URL_VARIABLE) or DEFAULT_SERVER_URL
-    table = Table(
-        "GraphQL API latency through the ASGI app, PostgreSQL (ms)",
-        ("operation", "requests", "median", "p95", "max", "target (median)", "met"),
+    return latency_section(
+        "backend_api",
+        "Backend API latency",
+        _method(requests),
+        "benchmarks.backend_api:measure",
+        requests,
+        TARGETS_MS,
     )
-    print(f"  backend_api: {requests} requests per operation ...", file=sys.stderr, flush=True)
-    try:
-        times = run_isolated(
-            "benchmarks.backend_api:measure", {"server_url": server_url, "requests": requests}
-        )
-    except IsolatedError as exc:
-        table.error(str(exc).replace(server_url, f"${SERVER_URL_VARIABLE}"))
-        for operation in TARGETS_MS:
-            table.add(
-                operation, str(requests), "error", "error", "error", f"<= {TARGETS_MS[operation]:g}", NONE
-            )
-        return Section("backend_api", "Backend API latency", _method(requests), [table])
-    for operation, target in TARGETS_MS.items():
-        samples = sorted(times[operation])
-        median_ms = statistics.median(samples) * 1e3
-        p95_ms = samples[min(len(samples) - 1, int(len(samples) * 0.95))] * 1e3
-        verdict = table.judge(
-            f"{operation} median {median_ms:.1f} ms (target <= {target:g} ms)", median_ms <= target
-        )
-        table.add(
-            operation,
-            str(len(samples)),
-            f"{median_ms:.1f}",
-            f"{p95_ms:.1f}",
-            f"{samples[-1] * 1e3:.1f}",
-            f"<= {target:g}",
-            verdict,
-        )
-    return Section("backend_api", "Backend API latency", _method(requests), [table])

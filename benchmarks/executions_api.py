@@ -9,18 +9,21 @@ runs of earlier requests go on in the background meanwhile. Only the request is 
 from __future__ import annotations
 
 import asyncio
-import os
-import statistics
-import sys
 import time
 from typing import Final
 
 import httpx
 
-from benchmarks.api_harness import DEFAULT_SERVER_URL, SERVER_URL_VARIABLE, post, signed_in_app, timed
+from benchmarks.api_harness import (
+    DEFAULT_SERVER_URL,
+    SERVER_URL_VARIABLE,
+    latency_section,
+    post,
+    signed_in_app,
+    timed,
+)
 from benchmarks.backend_api import definition
-from benchmarks.isolate import IsolatedError, run_isolated
-from benchmarks.report import NONE, Section, Table
+from benchmarks.report import Section
 
 #: Requests (after :data:`WARMUP` untimed ones), full run and ``--quick``.
 FULL_REQUESTS: Final = 200
@@ -64,9 +67,9 @@ async def _measure(server_url: str, requests: int) -> list[float]:
     return times
 
 
-def measure(server_url: str, requests: int) -> list[float]:
-    """Child side: seconds per ``executeDag`` request."""
-    return asyncio.run(_measure(server_url, requests))
+def measure(server_url: str, requests: int) -> dict[str, list[float]]:
+    """Child side: ``{"executeDag": [s, ...]}``, seconds per request."""
+    return {"executeDag": asyncio.run(_measure(server_url, requests))}
 
 
 def _method(requests: int) -> str:
@@ -84,33 +87,11 @@ ones; wall time with `time.perf_counter`. Target on the median: <= {TARGET_MS:g}
 def run(quick: bool) -> Section:
     """Measure in a fresh process; one table with the ``executeDag`` target."""
     requests = QUICK_REQUESTS if quick else FULL_REQUESTS
-    server_url = os.environ.get(SERVER_URL_VARIABLE) or DEFAULT_SERVER_URL
-    table = Table(
-        "executeDag latency through the ASGI app, PostgreSQL (ms)",
-        ("operation", "requests", "median", "p95", "max", "target (median)", "met"),
+    return latency_section(
+        "executions_api",
+        "Executions API latency",
+        _method(requests),
+        "benchmarks.executions_api:measure",
+        requests,
+        {"executeDag": TARGET_MS},
     )
-    print(f"  executions_api: {requests} requests ...", file=sys.stderr, flush=True)
-    try:
-        times = run_isolated(
-            "benchmarks.executions_api:measure", {"server_url": server_url, "requests": requests}
-        )
-    except IsolatedError as exc:
-        table.error(str(exc).replace(server_url, f"${SERVER_URL_VARIABLE}"))
-        table.add("executeDag", str(requests), "error", "error", "error", f"<= {TARGET_MS:g}", NONE)
-        return Section("executions_api", "Executions API latency", _method(requests), [table])
-    samples = sorted(times)
-    median_ms = statistics.median(samples) * 1e3
-    p95_ms = samples[min(len(samples) - 1, int(len(samples) * 0.95))] * 1e3
-    verdict = table.judge(
-        f"executeDag median {median_ms:.1f} ms (target <= {TARGET_MS:g} ms)", median_ms <= TARGET_MS
-    )
-    table.add(
-        "executeDag",
-        str(len(samples)),
-        f"{median_ms:.1f}",
-        f"{p95_ms:.1f}",
-        f"{samples[-1] * 1e3:.1f}",
-        f"<= {TARGET_MS:g}",
-        verdict,
-    )
-    return Section("executions_api", "Executions API latency", _method(requests), [table])

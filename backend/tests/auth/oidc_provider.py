@@ -254,9 +254,6 @@ class ProviderServer(AuthorizationServer):
     def create_oauth2_request(self, request: HttpRequest | ProviderRequest) -> ProviderRequest:
         return request if isinstance(request, ProviderRequest) else ProviderRequest(request)
 
-    def create_json_request(self, request: HttpRequest) -> None:
-        raise NotImplementedError
-
     def handle_response(self, status: int, body: Any, headers: list[tuple[str, str]]) -> Response:
         if isinstance(body, dict):
             return JSONResponse(body, status_code=status, headers=dict(headers))
