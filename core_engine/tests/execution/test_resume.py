@@ -147,3 +147,46 @@ def test_resumed_random_run_never_calls_a_resumed_node_and_replays_to_its_state(
         node = second.state.nodes[nid]
         assert (node.state, node.result, node.resumed) == (NodeState.SUCCEEDED, value, True)
     assert digest(replay(second.events)) == digest(second.state)
+
+
+async def test_prior_attempts_continue_the_numbering_and_count_toward_the_retry_budget() -> None:
+    from core_engine import RetryPolicy
+
+    calls: list[int] = []
+
+    async def flaky() -> None:
+        calls.append(1)
+        raise RuntimeError("still broken")
+
+    b = DAGBuilder("taken-over")
+    b.add_node("flaky", flaky, retry=RetryPolicy(max_attempts=3, backoff_base=0.0, jitter=0.0))
+    b.add_node("fresh", flaky, retry=RetryPolicy(max_attempts=2, backoff_base=0.0, jitter=0.0))
+    result = await execute(b.build(), prior_attempts={"flaky": 2, "unknown": 5})
+
+    started = [(e.node_id, e.attempt) for e in result.events if e.kind is EventKind.NODE_STARTED]
+    assert [a for n, a in started if n == "flaky"] == [3]  # one attempt left of three
+    assert [a for n, a in started if n == "fresh"] == [1, 2]
+    assert result.state.nodes["flaky"].attempts == 3
+    assert len(calls) == 3
+
+
+async def test_a_node_whose_budget_is_spent_still_gets_one_new_attempt() -> None:
+    async def ok() -> int:
+        return 7
+
+    b = DAGBuilder("taken-over")
+    b.add_node("ok", ok)
+    result = await execute(b.build(), prior_attempts={"ok": 1})
+    assert result.status is RunStatus.SUCCEEDED
+    assert result.state.nodes["ok"].attempts == 2
+
+
+@pytest.mark.parametrize("bad", [-1, True, 1.5])
+async def test_prior_attempts_must_be_non_negative_integers(bad: Any) -> None:
+    async def ok() -> None:
+        return None
+
+    b = DAGBuilder("bad")
+    b.add_node("ok", ok)
+    with pytest.raises(ValueError, match=r"prior_attempts\['ok'\]"):
+        await execute(b.build(), prior_attempts={"ok": bad})

@@ -44,6 +44,10 @@ class RunOptions:
             cancelled and ends ``timed_out``.
         resume_from: results of nodes that succeeded in an earlier run, by node id; those
             nodes are not run again (their events say ``resumed``).
+        prior_attempts: attempts an earlier holder of this same run already made, by node id
+            (e.g. a worker that died mid-run). A listed node's next attempt is numbered after
+            them and they count toward its retry policy's ``max_attempts``; the node still gets
+            at least one new attempt. Mapped instances start over at attempt 1.
         run_id: the run's id (default: a random UUID hex).
         registry: task types for ``TypedTask`` nodes (default: the built-in ones).
         on_event: callbacks called with every event, in order, on the event loop (one
@@ -63,6 +67,7 @@ class RunOptions:
     failure_policy: FailurePolicy = FailurePolicy.CONTINUE
     timeout: float | None = None
     resume_from: Mapping[str, Any] | None = None
+    prior_attempts: Mapping[str, int] | None = None
     run_id: str | None = None
     registry: TaskTypeRegistry | None = None
     on_event: tuple[Callable[[Event], None], ...] = ()
@@ -85,6 +90,9 @@ class RunOptions:
             or not 0 < self.timeout <= MAX_TIMEOUT_SECONDS
         ):
             raise ValueError(f"timeout must be in (0, {MAX_TIMEOUT_SECONDS:g}] seconds, got {self.timeout!r}")
+        for node_id, count in (self.prior_attempts or {}).items():
+            if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+                raise ValueError(f"prior_attempts[{node_id!r}] must be a non-negative integer, got {count!r}")
         if self.max_threads < 1:
             raise ValueError(f"max_threads must be at least 1, got {self.max_threads}")
         listeners: Any = self.on_event

@@ -234,6 +234,11 @@ class Run:
         if self.options.timeout is not None:
             self.run_timer = self.loop.call_later(self.options.timeout, self.stop, RunStatus.TIMED_OUT)
         stack: list[tuple[int, NodeState, Any]] = []
+        if self.options.prior_attempts:
+            for nid, count in self.options.prior_attempts.items():
+                i = self.dag.index.get(nid)
+                if i is not None:
+                    self.recs[i].attempts = count
         resume = self.options.resume_from
         if resume:
             # Every resumed node is marked succeeded before any is settled, so settling one
