@@ -7,6 +7,7 @@ end, after its connections are terminated.
 
 Fixtures:
     postgres_url: one migrated PostgreSQL database shared by the whole run.
+    own_postgres_url: a migrated PostgreSQL database of the test's own, dropped after it.
     make_postgres_database: makes empty PostgreSQL databases, dropped after the test.
     drop_database: drops a PostgreSQL database early (after terminating its connections).
     sqlite_url: the URL of a SQLite file in ``tmp_path`` that does not exist yet.
@@ -92,6 +93,17 @@ def postgres_url() -> Iterator[str]:
     url = asyncio.run(_create_migrated_postgres_database())
     yield url
     asyncio.run(drop_postgres_database(url))
+
+
+@pytest.fixture
+async def own_postgres_url() -> AsyncIterator[str]:
+    """A migrated PostgreSQL database only this test uses (for tests whose processes scan
+    whole tables, such as workers), dropped after it."""
+    url = await _create_migrated_postgres_database()
+    try:
+        yield url
+    finally:
+        await drop_postgres_database(url)
 
 
 @pytest.fixture

@@ -8,10 +8,16 @@ payload cannot run code when a worker reads it.
 from __future__ import annotations
 
 import json
+import logging
+import uuid
 from typing import Any, Final
 
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
+from arq.jobs import Job, JobStatus
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 #: Seconds to wait for Redis when connecting, and connection attempts at startup.
 CONNECT_TIMEOUT_S: Final = 2
@@ -29,6 +35,14 @@ def load_job(data: bytes) -> dict[str, Any]:
     return job
 
 
+def redis_settings(url: str) -> RedisSettings:
+    """arq's connection settings for ``url`` with OPEN's timeouts."""
+    settings = RedisSettings.from_dsn(url)
+    settings.conn_timeout = CONNECT_TIMEOUT_S
+    settings.conn_retries = CONNECT_RETRIES
+    return settings
+
+
 async def connect(url: str) -> ArqRedis:
     """An arq pool on ``url`` (``redis://``, ``rediss://`` or ``unix://``), pinged once.
 
@@ -36,7 +50,43 @@ async def connect(url: str) -> ArqRedis:
         redis.exceptions.ConnectionError, OSError: Redis is unreachable after
             :data:`CONNECT_RETRIES` attempts.
     """
-    settings = RedisSettings.from_dsn(url)
-    settings.conn_timeout = CONNECT_TIMEOUT_S
-    settings.conn_retries = CONNECT_RETRIES
-    return await create_pool(settings, job_serializer=dump_job, job_deserializer=load_job)
+    return await create_pool(redis_settings(url), job_serializer=dump_job, job_deserializer=load_job)
+
+
+#: The arq function name of the job that runs one execution (its one argument: the id as hex).
+RUN_EXECUTION_JOB: Final = "run_execution"
+
+#: arq job statuses meaning the job will still be (or is being) worked on.
+_PENDING_STATUSES: Final = frozenset({JobStatus.deferred, JobStatus.queued, JobStatus.in_progress})
+
+
+class ArqDispatcher:
+    """Hands executions to the arq workers: one job per dispatch, its argument the execution id.
+
+    Args:
+        pool: the arq Redis pool (:func:`connect`).
+        queue_name: the queue the workers read (``OPEN_QUEUE_NAME``).
+    """
+
+    def __init__(self, pool: ArqRedis, queue_name: str) -> None:
+        self.pool = pool
+        self.queue_name = queue_name
+
+    async def submit(self, execution_id: uuid.UUID, job_id: str) -> None:
+        """Enqueue job ``job_id`` for ``execution_id``; a Redis failure is logged, not raised
+        (the reconciler dispatches the execution again)."""
+        try:
+            await self.pool.enqueue_job(
+                RUN_EXECUTION_JOB, execution_id.hex, _job_id=job_id, _queue_name=self.queue_name
+            )
+        except (RedisError, OSError):
+            logger.warning("could not enqueue execution %s; the reconciler will retry", execution_id)
+
+    async def is_pending(self, job_id: str) -> bool:
+        """Whether job ``job_id`` is deferred, queued or in progress.
+
+        Raises:
+            redis.exceptions.RedisError, OSError: Redis is unreachable.
+        """
+        status = await Job(job_id, self.pool, _queue_name=self.queue_name).status()
+        return status in _PENDING_STATUSES

@@ -342,6 +342,73 @@ class Settings(BaseSettings):
             "events (and their projections), at most 0.1. Default: 0.05"
         ),
     )
+    lease_ttl_s: float = Field(
+        default=3.0,
+        ge=0.5,
+        le=300,
+        validation_alias="OPEN_LEASE_TTL_S",
+        description=(
+            "OPEN_LEASE_TTL_S: seconds a worker's lease on a running execution lasts without renewal "
+            "(database clock); a run whose worker died is taken over this long after its last "
+            "heartbeat. Default: 3"
+        ),
+    )
+    heartbeat_interval_s: float = Field(
+        default=0.75,
+        gt=0,
+        le=60,
+        validation_alias="OPEN_HEARTBEAT_INTERVAL_S",
+        description=(
+            "OPEN_HEARTBEAT_INTERVAL_S: seconds between lease renewals (and cancellation checks) of a "
+            "running execution; must be below OPEN_LEASE_TTL_S / 2. Default: 0.75"
+        ),
+    )
+    reconcile_interval_s: float = Field(
+        default=0.5,
+        gt=0,
+        le=60,
+        validation_alias="OPEN_RECONCILE_INTERVAL_S",
+        description=(
+            "OPEN_RECONCILE_INTERVAL_S: seconds between scans of the reconciler (one active at a "
+            "time): runs whose lease expired are handed to the queue again. Default: 0.5"
+        ),
+    )
+    redispatch_after_s: float = Field(
+        default=10.0,
+        gt=0,
+        le=3600,
+        validation_alias="OPEN_REDISPATCH_AFTER_S",
+        description=(
+            "OPEN_REDISPATCH_AFTER_S: seconds after which a queued execution whose queue job is gone "
+            "(e.g. Redis restarted without persistence) is handed to the queue again. Default: 10"
+        ),
+    )
+    worker_concurrency: int = Field(
+        default=16,
+        ge=1,
+        le=10_000,
+        validation_alias="OPEN_WORKER_CONCURRENCY",
+        description="OPEN_WORKER_CONCURRENCY: executions one worker process runs at once. Default: 16",
+    )
+    worker_drain_timeout_s: float = Field(
+        default=20.0,
+        ge=0,
+        le=3600,
+        validation_alias="OPEN_WORKER_DRAIN_TIMEOUT_S",
+        description=(
+            "OPEN_WORKER_DRAIN_TIMEOUT_S: on SIGTERM, seconds a worker waits for its runs to finish "
+            "before handing the rest back to the queue (their finished nodes are kept). Default: 20"
+        ),
+    )
+    queue_name: str = Field(
+        default="open:queue",
+        min_length=1,
+        max_length=200,
+        validation_alias="OPEN_QUEUE_NAME",
+        description=(
+            "OPEN_QUEUE_NAME: the Redis queue (arq) the API and the workers share. Default: open:queue"
+        ),
+    )
 
     @field_validator("artifact_dir", mode="after")
     @classmethod
@@ -413,6 +480,11 @@ class Settings(BaseSettings):
             raise ValueError(
                 "OPEN_MAX_DEFINITION_BYTES cannot exceed OPEN_MAX_REQUEST_BYTES: a definition arrives "
                 "inside a request"
+            )
+        if self.heartbeat_interval_s * 2 >= self.lease_ttl_s:
+            raise ValueError(
+                "OPEN_HEARTBEAT_INTERVAL_S must be below half of OPEN_LEASE_TTL_S, or a single late "
+                "heartbeat would lose the lease"
             )
         return self
 

@@ -30,13 +30,17 @@ async def queued_execution(world: World) -> uuid.UUID:
         return row.id
 
 
+#: The organization the logs announce on (a null bus: nobody listens).
+ORG = uuid.UUID(int=1)
+
+
 def started(seq: int = 0) -> RunStarted:
     return RunStarted(seq, 1_800_000_000.0, "run", "flow", "sha256:x", 1, {})
 
 
 async def test_buffered_events_are_written_within_100_ms_while_the_log_is_open(world: World) -> None:
     execution_id = await queued_execution(world)
-    log = EventLog(world.sessions, execution_id, world.deps.artifacts, interval_s=0.1)
+    log = EventLog(world.sessions, execution_id, world.deps.artifacts, interval_s=0.1, organization_id=ORG)
     async with log:
         log.append(started())
         await asyncio.sleep(0.25)  # at least two flush periods
@@ -48,7 +52,7 @@ async def test_buffered_events_are_written_within_100_ms_while_the_log_is_open(w
 
 async def test_closing_the_log_writes_what_is_left_at_once(world: World) -> None:
     execution_id = await queued_execution(world)
-    log = EventLog(world.sessions, execution_id, world.deps.artifacts, interval_s=0.1)
+    log = EventLog(world.sessions, execution_id, world.deps.artifacts, interval_s=0.1, organization_id=ORG)
     async with log:
         log.append(started())
         log.append(NodeQueued(1, 1_800_000_000.5, "a", None))
@@ -61,7 +65,7 @@ async def test_a_failed_batch_stays_buffered_and_is_written_by_the_next_flush(wo
     principal = await world.principal()
     dag = await world.dag(principal, world.definition(world.node("a")))
     execution_id = uuid.uuid4()  # no row yet: the events' foreign key refuses the batch
-    log = EventLog(world.sessions, execution_id, world.deps.artifacts, interval_s=0.1)
+    log = EventLog(world.sessions, execution_id, world.deps.artifacts, interval_s=0.1, organization_id=ORG)
     log.append(started())
     with pytest.raises(IntegrityError):
         await log.flush()

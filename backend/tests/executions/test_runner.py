@@ -29,7 +29,7 @@ async def start(world: World, raw: dict, params: dict | None = None) -> tuple:
             now=NOW,
         )
         await session.commit()
-    await world.executor.submit(row.id)
+    await world.executor.submit(row.id, row.dispatch_job_id or "")
     return principal, row
 
 

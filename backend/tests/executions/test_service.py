@@ -20,10 +20,6 @@ if TYPE_CHECKING:
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
-async def unreachable(execution_id: uuid.UUID) -> bool:
-    raise AssertionError(f"no run of {execution_id} should be asked to stop")
-
-
 async def create(world: World, principal: Principal, dag_id: uuid.UUID, **fields: Any) -> Execution:
     async with world.sessions() as session:
         row = await service.execute_dag(
@@ -41,7 +37,7 @@ async def create(world: World, principal: Principal, dag_id: uuid.UUID, **fields
 
 async def run(world: World, principal: Principal, dag_id: uuid.UUID, **fields: Any) -> Execution:
     row = await create(world, principal, dag_id, **fields)
-    await world.executor.submit(row.id)
+    await world.executor.submit(row.id, row.dispatch_job_id or "")
     return await world.finished(row.id)
 
 
@@ -116,7 +112,7 @@ async def test_executions_of_another_organization_are_not_found(world: World) ->
         with pytest.raises(NotFound):
             await service.get_execution(session, stranger, row.id)
         with pytest.raises(NotFound):
-            await service.cancel_execution(session, stranger, row.id, cancel_run=unreachable, now=NOW)
+            await service.cancel_execution(session, stranger, row.id, now=NOW)
         with pytest.raises(NotFound):
             await service.retry_execution(session, stranger, row.id, now=NOW)
         with pytest.raises(NotFound):
@@ -154,11 +150,9 @@ async def test_cancelling_a_queued_execution_ends_it_without_running(world: Worl
     dag = await world.dag(principal, world.definition(world.node("a")))
     row = await create(world, principal, dag.id)
     async with world.sessions() as session:
-        cancelled = await service.cancel_execution(
-            session, principal, row.id, cancel_run=unreachable, now=NOW
-        )
+        cancelled = await service.cancel_execution(session, principal, row.id, now=NOW)
         await session.commit()
-    await world.executor.submit(row.id)
+    await world.executor.submit(row.id, row.dispatch_job_id or "")
     await world.executor.wait(row.id)
     assert cancelled.status is ExecutionStatus.CANCELLED
     assert (await world.execution(row.id)).status is ExecutionStatus.CANCELLED
@@ -169,11 +163,11 @@ async def test_cancelling_a_running_execution_stops_its_sleeping_node_within_a_s
     principal = await world.principal()
     dag = await world.dag(principal, world.definition(world.node("nap", "sleep", seconds=30)))
     row = await create(world, principal, dag.id)
-    await world.executor.submit(row.id)
+    await world.executor.submit(row.id, row.dispatch_job_id or "")
     await world.wait_until(row.id, {"running"})
     await asyncio.sleep(0.1)
     async with world.sessions() as session:
-        await service.cancel_execution(session, principal, row.id, cancel_run=world.executor.cancel, now=NOW)
+        await service.cancel_execution(session, principal, row.id, now=NOW)
         await session.commit()
     finished = await world.wait_until(row.id, {"cancelled"}, deadline_s=1.0)
     assert (await world.nodes(row.id))[("nap", None)].status.value == "cancelled"
@@ -186,7 +180,7 @@ async def test_an_ended_execution_cannot_be_cancelled(world: World) -> None:
     row = await run(world, principal, dag.id)
     async with world.sessions() as session:
         with pytest.raises(Conflict):
-            await service.cancel_execution(session, principal, row.id, cancel_run=unreachable, now=NOW)
+            await service.cancel_execution(session, principal, row.id, now=NOW)
 
 
 async def test_a_retry_reuses_the_succeeded_results_and_reruns_the_rest(world: World) -> None:
@@ -201,7 +195,7 @@ async def test_a_retry_reuses_the_succeeded_results_and_reruns_the_rest(world: W
     async with world.sessions() as session:
         retry = await service.retry_execution(session, principal, original.id, now=NOW)
         await session.commit()
-    await world.executor.submit(retry.id)
+    await world.executor.submit(retry.id, retry.dispatch_job_id or "")
     await world.finished(retry.id)
     nodes = await world.nodes(retry.id)
     assert retry.retry_of_id == original.id
@@ -276,9 +270,7 @@ async def test_an_orphaned_running_execution_is_cancelled_directly(world: World)
             sa.update(Execution).where(col(Execution.id) == row.id).values(status=ExecutionStatus.RUNNING)
         )
         await session.commit()
-        cancelled = await service.cancel_execution(
-            session, principal, row.id, cancel_run=world.executor.cancel, now=NOW
-        )
+        cancelled = await service.cancel_execution(session, principal, row.id, now=NOW)
         await session.commit()
     assert (cancelled.status, cancelled.finished_at) == (ExecutionStatus.CANCELLED, NOW)
     assert (await world.execution(row.id)).status is ExecutionStatus.CANCELLED

@@ -18,7 +18,9 @@ from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
 from open_backend.app import create_app
+from open_backend.db.engine import create_engine_for_url, session_factory
 from open_backend.db.models import Execution, Membership, NodeExecution, Role
+from open_backend.executions import service
 from open_backend.settings import Environment, Settings
 
 Serve = Callable[[ASGIApp], contextlib.AbstractAsyncContextManager[httpx.AsyncClient]]
@@ -292,23 +294,59 @@ async def test_another_organization_sees_none_of_the_executions(client: Client) 
     assert (await client.ok(EXECUTIONS, stranger))["executions"]["totalCount"] == 0
 
 
-async def test_shutdown_cancels_running_executions_and_writes_their_end(
+async def test_shutdown_hands_running_executions_back_and_the_next_start_resumes_them(
     serve: Serve, db_url: str, tmp_path: Path
 ) -> None:
     app = make_app(db_url, tmp_path)
     async with serve(app) as http:
         client = Client(http, app)
         token, _, _ = await client.sign_up()
-        dag_id = await client.dag(token, definition(node("nap", "sleep", seconds=30)))
+        raw = definition(node("first"), node("nap", "sleep", depends_on=("first",), seconds=30))
+        dag_id = await client.dag(token, raw)
         created = await client.execute(token, dag_id)
+        execution_id = uuid.UUID(created["id"])
         await client.wait_for(token, created["id"], {"RUNNING"})
+        await asyncio.sleep(0.3)  # "first" succeeds and "nap" starts
         started = time.monotonic()
-    assert time.monotonic() - started < 2.0  # the 30 s sleep was cancelled, not awaited
+    assert time.monotonic() - started < 2.0  # the 30 s sleep was stopped, not awaited
+    async with _sessions(db_url) as session:
+        row = await session.get_one(Execution, execution_id)
+        kinds = [e.kind for e in await service.all_events(session, execution_id)]
+    assert row.status.value == "queued"  # handed back, not cancelled
+    assert "node_cancelled" not in kinds and "run_finished" not in kinds
+    assert kinds.count("node_succeeded") == 1
+
     restarted = make_app(db_url, tmp_path)
-    async with serve(restarted), restarted.state.sessions() as session:
-        row = await session.get_one(Execution, uuid.UUID(created["id"]))
-        [nap] = (
-            await session.exec(select(NodeExecution).where(col(NodeExecution.execution_id) == row.id))
-        ).all()
-    assert (row.status.value, nap.status.value) == ("cancelled", "cancelled")
-    assert row.finished_at is not None
+    async with serve(restarted) as http:
+        client = Client(http, restarted)
+        deadline = time.monotonic() + 5
+        while True:
+            async with restarted.state.sessions() as session:
+                nodes = {
+                    n.node_id: n
+                    for n in (
+                        await session.exec(
+                            select(NodeExecution).where(col(NodeExecution.execution_id) == execution_id)
+                        )
+                    ).all()
+                }
+            if nodes["nap"].attempts == 2:
+                break
+            assert time.monotonic() < deadline, "the next start did not resume the execution"
+            await asyncio.sleep(0.05)
+        async with restarted.state.sessions() as session:
+            events = await service.all_events(session, execution_id)
+    assert [e.sequence for e in events] == list(range(len(events)))
+    assert [e.kind for e in events].count("run_started") == 1
+    assert (nodes["first"].status.value, nodes["first"].attempts) == ("succeeded", 1)  # not run again
+    assert nodes["nap"].status.value == "running"
+
+
+@contextlib.asynccontextmanager
+async def _sessions(db_url: str) -> AsyncIterator[Any]:
+    engine = create_engine_for_url(db_url)
+    try:
+        async with session_factory(engine)() as session:
+            yield session
+    finally:
+        await engine.dispose()

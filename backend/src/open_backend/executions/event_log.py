@@ -6,6 +6,17 @@ at most 0.1) and once more at the end: each batch inserts its ``execution_events
 updates the ``executions`` and ``node_executions`` projections in ONE transaction, so the rows
 never disagree with the log they were folded from. Large results are moved to artifacts first
 (:mod:`open_backend.executions.artifacts`) and the stored event carries the marker.
+
+Under a worker's :class:`~open_backend.executions.lease.Lease`, every batch renews the lease in
+its own transaction, so a holder that lost the lease has its late events refused (the batch
+rolls back and the log stops writing); while nothing is written, the flusher renews the lease
+every ``heartbeat_s`` seconds. A failed batch is retried with backoff (up to 1 s apart) until the
+database is back.
+
+Taking over a run (:meth:`EventLog.restore`): the log continues the stored one. It reads the
+stored events and rows, assigns the next sequence numbers itself, and leaves out what the new
+engine run repeats: its ``run_started`` and the ``node_succeeded`` of nodes resumed from
+results already stored.
 """
 
 from __future__ import annotations
@@ -13,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from types import TracebackType
 from typing import Any
@@ -22,11 +34,13 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core_engine import Event, RunState, event_from_dict, event_to_dict
-from core_engine.replay import apply
+from core_engine import Event, NodeState, RunState, event_from_dict, event_to_dict
+from core_engine.events import NodeSucceeded, RunStarted
+from core_engine.replay import apply, replay
 from open_backend.db.ids import new_id
 from open_backend.db.models import Execution, ExecutionEvent, NodeExecution
 from open_backend.executions.artifacts import ArtifactStore
+from open_backend.executions.lease import Lease, LeaseLost
 from open_backend.executions.projection import (
     ExecutionRow,
     NodeKey,
@@ -35,8 +49,13 @@ from open_backend.executions.projection import (
     node_rows,
     to_datetime,
 )
+from open_backend.live.bus import EventBus, NullBus
+from open_backend.live.publish import publish_events, publish_execution
 
 logger = logging.getLogger(__name__)
+
+#: Longest wait, in seconds, between retries of a batch the database refused or could not take.
+_MAX_RETRY_DELAY_S = 1.0
 
 
 class EventLog:
@@ -50,6 +69,10 @@ class EventLog:
         execution_id: the execution whose events these are.
         artifacts: where results above the inline limit go.
         interval_s: seconds between flushes.
+        organization_id: the execution's organization (for its live channel).
+        bus: where committed events and status changes are announced.
+        lease: the holder's lease, renewed with every batch (``None``: no lease is checked).
+        heartbeat_s: seconds between renewals while no batch is written.
     """
 
     def __init__(
@@ -58,12 +81,23 @@ class EventLog:
         execution_id: uuid.UUID,
         artifacts: ArtifactStore,
         interval_s: float,
+        *,
+        organization_id: uuid.UUID,
+        bus: EventBus | None = None,
+        lease: Lease | None = None,
+        heartbeat_s: float = 1.0,
     ) -> None:
         self.sessions = sessions
+        self.organization_id = organization_id
+        self.bus: EventBus = bus if bus is not None else NullBus()
         self.execution_id = execution_id
         self.artifacts = artifacts
         self.interval_s = interval_s
+        self.lease = lease
+        self.heartbeat_s = heartbeat_s
         self.state = RunState()
+        self.restored = False
+        self._sealed = False
         self._pending: list[Event] = []
         self._unwritten: list[dict[str, Any]] = []  # folded into ``state``, not committed yet
         self._rows: dict[NodeKey, NodeRow] = {}
@@ -74,8 +108,55 @@ class EventLog:
         self._closing = asyncio.Event()
 
     def append(self, event: Event) -> None:
-        """Buffer ``event`` for the next batch (the engine's ``on_event`` callback)."""
+        """Buffer ``event`` for the next batch (the engine's ``on_event`` callback).
+
+        Nothing is buffered once the lease is lost; after :meth:`restore`, the repeated
+        ``run_started`` and ``node_succeeded`` of already-stored nodes are left out.
+        """
+        if self._sealed or (self.lease is not None and self.lease.lost):
+            return
+        if self.restored:
+            if type(event) is RunStarted:
+                return
+            if type(event) is NodeSucceeded and event.resumed and event.map_index is None:
+                stored = self.state.nodes.get(event.node_id)
+                if stored is not None and stored.state is NodeState.SUCCEEDED:
+                    return
         self._pending.append(event)
+
+    def seal(self) -> None:
+        """Accept no more events: what is buffered is still written, later events are dropped
+        (a run handed back stops without recording its cancellation)."""
+        self._sealed = True
+
+    async def restore(self, session: AsyncSession) -> RunState:
+        """Continue the stored log of this execution (a takeover): fold its stored events and
+        load its node rows, so new events follow the last stored sequence. Returns the state.
+
+        Raises:
+            core_engine.ReplayError: the stored log does not replay (a gap or a repeat).
+            sqlalchemy.exc.SQLAlchemyError: the database failed.
+        """
+        stored = (
+            await session.exec(
+                sa.select(ExecutionEvent.payload)  # type: ignore[call-overload]
+                .where(col(ExecutionEvent.execution_id) == self.execution_id)
+                .order_by(col(ExecutionEvent.sequence))
+            )
+        ).all()
+        if not stored:
+            return self.state
+        self.state = replay(event_from_dict(dict(payload)) for (payload,) in stored)
+        ids = await session.exec(
+            sa.select(NodeExecution.node_id, NodeExecution.map_index, NodeExecution.id).where(  # type: ignore[call-overload]
+                col(NodeExecution.execution_id) == self.execution_id
+            )
+        )
+        self._row_ids = {(node_id, map_index): row_id for node_id, map_index, row_id in ids.all()}
+        self._rows = node_rows(self.state)
+        self._execution = execution_row(self.state)
+        self.restored = True
+        return self.state
 
     async def __aenter__(self) -> EventLog:
         self._closing.clear()
@@ -88,16 +169,30 @@ class EventLog:
         self._closing.set()  # never cancel the flusher: a batch half-written would be retried, not lost
         if self._flusher is not None:
             await self._flusher
-        await self.flush()
+        if self.lease is None or not self.lease.lost:
+            await self.flush()
 
     async def _flush_periodically(self) -> None:
+        delay = self.interval_s
         while not self._closing.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._closing.wait(), self.interval_s)
+                await asyncio.wait_for(self._closing.wait(), delay)
             try:
                 await self.flush()
+                if self.lease is not None and time.monotonic() - self.lease.renewed_at >= self.heartbeat_s:
+                    async with self.sessions() as session, session.begin():
+                        await self.lease.renew(session)
+                delay = self.interval_s
+            except LeaseLost:
+                logger.warning(
+                    "execution %s: lease lost, its remaining events are refused", self.execution_id
+                )
+                return
             except Exception:  # the batch stays buffered: the next flush retries it
-                logger.exception("writing the events of execution %s failed", self.execution_id)
+                delay = min(delay * 2, _MAX_RETRY_DELAY_S)
+                logger.exception(
+                    "writing the events of execution %s failed; retrying in %.2f s", self.execution_id, delay
+                )
 
     async def flush(self) -> None:
         """Write the buffered events and the projection rows they changed, in one transaction.
@@ -106,6 +201,7 @@ class EventLog:
         a failed or cancelled flush leaves them (and the rows they change) for the next one.
 
         Raises:
+            LeaseLost: the lease was taken by another holder; nothing was written, nothing will be.
             sqlalchemy.exc.SQLAlchemyError: the batch could not be written (it is rolled back).
             OSError: a large result could not be written to the artifact folder.
         """
@@ -113,7 +209,8 @@ class EventLog:
             if self._pending:
                 batch = list(self._pending)
                 payloads = await asyncio.to_thread(self._payloads, batch)
-                for payload in payloads:
+                for payload in payloads:  # the stored log's own numbering (it may continue an older one)
+                    payload["seq"] = self.state.last_seq + 1
                     self.state.last_seq = payload["seq"]
                     apply(self.state, event_from_dict(payload))
                 self._unwritten.extend(payloads)
@@ -139,6 +236,8 @@ class EventLog:
         execution = execution_row(state)
         new_ids = {key: new_id() for key in changed if key not in self._row_ids}
         async with self.sessions() as session, session.begin():
+            if self.lease is not None:
+                await self.lease.renew(session)
             await session.exec(
                 sa.insert(ExecutionEvent),
                 params=[
@@ -179,4 +278,7 @@ class EventLog:
                 )
         self._row_ids.update(new_ids)
         self._rows.update(changed)
+        publish_events(self.bus, self.execution_id, payloads)
+        if self._execution is None or execution.status != self._execution.status:
+            publish_execution(self.bus, self.organization_id, self.execution_id, execution.status.value)
         self._execution = execution

@@ -1,15 +1,23 @@
 """Run one execution: ``await run_execution(deps, execution_id)``.
 
-The same function serves the in-process executor and (later) the workers: it needs only the
-execution id. It claims the execution (``queued`` -> ``running``; any other status means someone
-else has it, and it returns), builds the DAG of the pinned version with the built-in task types
-and the callable allow-list, resumes from the succeeded nodes of the execution it retries, runs
-it with core_engine and persists every event through an :class:`~open_backend.executions.event_log.EventLog`.
+The same function serves the in-process executor and the arq workers; it needs only the
+execution id. It claims the execution's lease (:mod:`open_backend.executions.lease`; anything
+not claimable returns at once), continues its stored event log when an earlier holder died
+(succeeded nodes keep their results, nodes that were running start a new attempt), builds the
+DAG of the pinned version with the platform's task types and the callable allow-list, runs it
+with core_engine and persists every event under the lease through an
+:class:`~open_backend.executions.event_log.EventLog`.
+
+A run ends in one of three ways: the engine finishes it (its last events written); the lease is
+lost to another holder (the run stops, its late events refused); or the process hands it back
+(:func:`hand_back`, on shutdown or drain): the events so far are written, the run is stopped
+without recording a cancellation, and the execution returns to ``queued`` for the next claim.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
 from dataclasses import dataclass, field
@@ -20,48 +28,68 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core_engine import DAG, DAGValidationError, DefinitionError, NodeState, ParamsError, RunHandle, start
+from core_engine import (
+    DAG,
+    DAGValidationError,
+    DefinitionError,
+    NodeState,
+    ParamsError,
+    ReplayError,
+    RunHandle,
+    start,
+)
 from core_engine.tasktypes import TaskTypeRegistry
-from open_backend.db.models import DagVersion, Execution, ExecutionStatus, NodeExecution
+from open_backend.db.models import Dag, DagVersion, Execution, ExecutionStatus, NodeExecution
 from open_backend.db.types import utcnow
 from open_backend.executions.artifacts import ArtifactStore
 from open_backend.executions.callables import guard_callables
+from open_backend.executions.dispatch import Dispatcher, mark_dispatched, new_job_id
 from open_backend.executions.event_log import EventLog
+from open_backend.executions.lease import Lease, claim
+from open_backend.live.bus import EventBus, NullBus
+from open_backend.live.publish import publish_execution
 from open_backend.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass
+class ActiveRun:
+    """A run in progress in this process: its engine handle, event log and lease."""
+
+    handle: RunHandle
+    log: EventLog
+    lease: Lease
+    handed_back: bool = False
+
+
+@dataclass
 class RunnerDeps:
-    """What running an execution needs, shared by the runs of one process.
+    """What running executions needs, shared by the runs of one process.
 
     Attributes:
         sessions: the session factory.
-        settings: artifact folder and limits, callable allow-list, flush interval.
-        handles: the engine handles of the runs in progress in this process, by execution id.
-        cancel_requested: executions whose cancellation arrived before their handle existed.
+        settings: artifact folder and limits, callable allow-list, flush interval, lease timing.
+        worker_id: this process's name in lease tokens (host, pid and a random part).
+        registry: the task types runs may use.
+        bus: where the runs announce committed events and status changes.
+        dispatcher: hands the next queued execution of a concurrency-limited DAG over when a
+            run of it ends (``None``: the reconciler does, later).
+        runs: the runs in progress in this process, by execution id.
     """
 
     sessions: async_sessionmaker[AsyncSession]
     settings: Settings
-    handles: dict[uuid.UUID, RunHandle] = field(default_factory=dict)
-    cancel_requested: set[uuid.UUID] = field(default_factory=set)
+    worker_id: str = field(default_factory=lambda: f"local/{uuid.uuid4().hex[:8]}")
+    registry: TaskTypeRegistry = field(default_factory=TaskTypeRegistry.builtin)
+    bus: EventBus = field(default_factory=NullBus)
+    dispatcher: Dispatcher | None = None
+    runs: dict[uuid.UUID, ActiveRun] = field(default_factory=dict)
 
     @property
     def artifacts(self) -> ArtifactStore:
         """The artifact store of :attr:`settings`."""
         return ArtifactStore(self.settings.artifact_path, self.settings.max_result_bytes)
-
-
-async def _claim(session: AsyncSession, execution_id: uuid.UUID) -> bool:
-    claimed = await session.exec(
-        sa.update(Execution)
-        .where(col(Execution.id) == execution_id, col(Execution.status) == ExecutionStatus.QUEUED)
-        .values(status=ExecutionStatus.RUNNING)
-        .returning(col(Execution.id))
-    )
-    return claimed.first() is not None
 
 
 async def resume_results(
@@ -85,68 +113,195 @@ async def resume_results(
     return out
 
 
-async def _fail(deps: RunnerDeps, execution_id: uuid.UUID) -> None:
+async def _fail(deps: RunnerDeps, execution: Execution, token: str) -> None:
     async with deps.sessions() as session, session.begin():
         now = utcnow()
         await session.exec(
             sa.update(Execution)
-            .where(col(Execution.id) == execution_id)
+            .where(col(Execution.id) == execution.id, col(Execution.lease_owner) == token)
             .values(status=ExecutionStatus.FAILED, started_at=now, finished_at=now)
         )
+    publish_execution(deps.bus, execution.organization_id, execution.id, ExecutionStatus.FAILED.value)
 
 
-async def run_execution(deps: RunnerDeps, execution_id: uuid.UUID) -> None:
-    """Run the execution ``execution_id`` to its end, persisting its events and projections.
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    execution: Execution
+    definition: dict[str, Any]
+    resume: dict[str, Any]
+    prior_attempts: dict[str, int]
 
-    Returns at once when the execution is not ``queued`` (already claimed, finished or
-    cancelled). An execution whose stored definition or parameters no longer build a run ends
-    ``failed`` with no event. When the calling task is cancelled (shutdown), the run is
-    cancelled, its remaining events are written, and ``CancelledError`` propagates.
 
-    Raises:
-        sqlalchemy.exc.SQLAlchemyError: the database failed.
-        OSError: a large result could not be written.
-    """
-    registry = TaskTypeRegistry.builtin()
+async def _prepare(
+    deps: RunnerDeps, execution_id: uuid.UUID, log_of: Any
+) -> tuple[_Plan, Lease, EventLog] | None:
+    settings = deps.settings
     async with deps.sessions() as session, session.begin():
-        if not await _claim(session, execution_id):
-            return
-        execution = await session.get_one(Execution, execution_id)
+        claimed = await claim(session, execution_id, deps.worker_id, settings.lease_ttl_s)
+        if claimed is None:
+            return None
+        execution = await session.get_one(Execution, execution_id, populate_existing=True)
         version = await session.get_one(DagVersion, execution.dag_version_id)
         resume = (
             await resume_results(session, deps.artifacts, execution.retry_of_id)
             if execution.retry_of_id is not None
             else {}
         )
-        definition, params = version.definition, execution.params
+        lease = Lease(execution_id, claimed.token, settings.lease_ttl_s)
+        log: EventLog = log_of(execution, lease)
+        state = await log.restore(session)  # a takeover continues the stored log
+        prior: dict[str, int] = {}
+        if log.restored:
+            resume.update(await resume_results(session, deps.artifacts, execution_id))
+            prior = {
+                node_id: run.attempts
+                for node_id, run in state.nodes.items()
+                if run.attempts > 0 and run.state is not NodeState.SUCCEEDED
+            }
+            logger.info("execution %s taken over by %s", execution_id, deps.worker_id)
+    return _Plan(execution, version.definition, resume, prior), lease, log
+
+
+async def run_execution(deps: RunnerDeps, execution_id: uuid.UUID) -> None:
+    """Run the execution ``execution_id`` to its end, persisting its events and projections.
+
+    Returns at once when the execution cannot be claimed (ended, held by a live lease, or its
+    DAG at its concurrency limit). An execution whose stored definition or parameters no longer
+    build a run ends ``failed`` with no event. When the calling task is cancelled (shutdown, arq
+    job timeout), the run is handed back (see :func:`hand_back`) and ``CancelledError``
+    propagates.
+
+    Raises:
+        sqlalchemy.exc.SQLAlchemyError: the database failed before the run started.
+        core_engine.ReplayError: the stored log of a run to take over does not replay.
+        OSError: a large result could not be read back.
+    """
+    settings = deps.settings
+
+    def log_of(execution: Execution, lease: Lease) -> EventLog:
+        return EventLog(
+            deps.sessions,
+            execution.id,
+            deps.artifacts,
+            settings.event_flush_interval_s,
+            organization_id=execution.organization_id,
+            bus=deps.bus,
+            lease=lease,
+            heartbeat_s=settings.heartbeat_interval_s,
+        )
+
+    prepared = await _prepare(deps, execution_id, log_of)
+    if prepared is None:
+        return
+    plan, lease, log = prepared
     try:
-        dag = DAG.from_dict(definition, resolve_callables=False, registry=registry)
-        dag = guard_callables(dag, deps.settings.callable_module_allow_list, registry)
-        resume = {node_id: value for node_id, value in resume.items() if node_id in dag.index}
-        log = EventLog(deps.sessions, execution_id, deps.artifacts, deps.settings.event_flush_interval_s)
+        dag = DAG.from_dict(plan.definition, resolve_callables=False, registry=deps.registry)
+        dag = guard_callables(dag, settings.callable_module_allow_list, deps.registry)
         handle = start(
             dag,
-            params,
+            plan.execution.params,
             run_id=execution_id.hex,
             on_event=log.append,
-            resume_from=resume or None,
-            registry=registry,
+            resume_from={k: v for k, v in plan.resume.items() if k in dag.index} or None,
+            prior_attempts={k: v for k, v in plan.prior_attempts.items() if k in dag.index} or None,
+            registry=deps.registry,
         )
     except (DefinitionError, DAGValidationError, ParamsError):
         logger.exception("execution %s cannot run its stored definition", execution_id)
-        await _fail(deps, execution_id)
+        await _fail(deps, plan.execution, lease.token)
         return
-    deps.handles[execution_id] = handle
-    if execution_id in deps.cancel_requested:
-        handle.cancel()
+    active = ActiveRun(handle, log, lease)
+    lease.on_lost = handle.cancel
+    lease.on_cancel_requested = handle.cancel
+    deps.runs[execution_id] = active
     try:
         async with log:
             try:
                 await handle.wait()
             except asyncio.CancelledError:
-                handle.cancel()
+                if not active.handed_back:
+                    await _stop_for_hand_back(deps, active)
                 await handle.wait()
                 raise
     finally:
-        deps.handles.pop(execution_id, None)
-        deps.cancel_requested.discard(execution_id)
+        deps.runs.pop(execution_id, None)
+        if active.handed_back:
+            await _release(deps, active)
+    if not lease.lost:
+        await dispatch_next_of_dag(deps, plan.execution.dag_id)
+
+
+async def _stop_for_hand_back(deps: RunnerDeps, active: ActiveRun) -> None:
+    active.handed_back = True
+    active.log.seal()
+    active.handle.cancel()
+
+
+async def _release(deps: RunnerDeps, active: ActiveRun) -> None:
+    """Return a handed-back execution to the queue and hand it over again (with a new job)."""
+    execution_id = active.lease.execution_id
+    job_id = new_job_id()
+    try:
+        async with deps.sessions() as session, session.begin():
+            if not await active.lease.release(session):
+                return
+            await mark_dispatched(session, execution_id, job_id, utcnow())
+    except Exception:  # the lease expires and the reconciler hands the run over instead
+        logger.exception("handing execution %s back failed; its lease will expire", execution_id)
+        return
+    logger.info("execution %s handed back to the queue", execution_id)
+    if deps.dispatcher is not None:
+        await deps.dispatcher.submit(execution_id, job_id)
+
+
+async def hand_back(deps: RunnerDeps, execution_id: uuid.UUID) -> None:
+    """Stop the run of ``execution_id`` in this process without ending the execution: its
+    events so far are written, later ones (the stop's cancellations) are dropped, and the
+    execution returns to ``queued`` so another run resumes it. No-op if it does not run here."""
+    active = deps.runs.get(execution_id)
+    if active is None or active.handed_back:
+        return
+    await _stop_for_hand_back(deps, active)
+    with contextlib.suppress(Exception):
+        await active.handle.wait()
+
+
+async def dispatch_next_of_dag(deps: RunnerDeps, dag_id: uuid.UUID) -> None:
+    """When ``dag_id`` limits its concurrent executions, hand its oldest ``queued`` execution
+    over (a slot was just freed). Errors are logged: the reconciler catches up later."""
+    if deps.dispatcher is None:
+        return
+    try:
+        async with deps.sessions() as session, session.begin():
+            limit = (
+                await session.exec(select(Dag.max_concurrent_executions).where(col(Dag.id) == dag_id))
+            ).one_or_none()
+            if limit is None:
+                return
+            waiting = (
+                await session.exec(
+                    select(Execution.id)
+                    .where(col(Execution.dag_id) == dag_id, col(Execution.status) == ExecutionStatus.QUEUED)
+                    .order_by(col(Execution.created_at))
+                    .limit(1)
+                )
+            ).one_or_none()
+            if waiting is None:
+                return
+            job_id = new_job_id()
+            await mark_dispatched(session, waiting, job_id, utcnow())
+    except Exception:
+        logger.exception("dispatching the next execution of DAG %s failed", dag_id)
+        return
+    await deps.dispatcher.submit(waiting, job_id)
+
+
+__all__ = [
+    "ActiveRun",
+    "ReplayError",
+    "RunnerDeps",
+    "dispatch_next_of_dag",
+    "hand_back",
+    "resume_results",
+    "run_execution",
+]

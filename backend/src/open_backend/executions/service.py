@@ -7,7 +7,6 @@ never commit (the GraphQL layer does), except where stated.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -38,6 +37,8 @@ from open_backend.db.models import (
     Role,
 )
 from open_backend.errors import Conflict, NotFound, ValidationFailed
+from open_backend.executions.dispatch import new_job_id
+from open_backend.executions.lease import db_now
 from open_backend.executions.projection import NodeKey, NodeRow, comparable, comparable_from_rows, differences
 from open_backend.services import dags
 from open_backend.services.pagination import Order, Page, paginate
@@ -154,6 +155,8 @@ async def execute_dag(
         params=resolved,
         idempotency_key=idempotency_key,
         created_at=now,
+        dispatched_at=now,
+        dispatch_job_id=new_job_id(),
     )
     if idempotency_key is None:
         session.add(row)
@@ -247,17 +250,12 @@ async def all_events(session: AsyncSession, execution_id: uuid.UUID) -> list[Exe
 
 
 async def cancel_execution(
-    session: AsyncSession,
-    principal: Principal,
-    execution_id: uuid.UUID,
-    *,
-    cancel_run: Callable[[uuid.UUID], Awaitable[bool]],
-    now: datetime,
+    session: AsyncSession, principal: Principal, execution_id: uuid.UUID, *, now: datetime
 ) -> Execution:
-    """Cancel an execution: a queued one ends ``cancelled`` now; a running one is asked to stop
-    through ``cancel_run`` (its run then ends ``cancelled`` within about a second). When
-    ``cancel_run`` answers ``False`` (no run of it exists, e.g. its process died), the execution
-    ends ``cancelled`` now.
+    """Cancel an execution. A queued one ends ``cancelled`` now. A running one gets a
+    cancellation request that its holder sees at its next lease renewal (within
+    ``OPEN_HEARTBEAT_INTERVAL_S``), stopping its nodes and ending ``cancelled``; when no live
+    holder exists (its lease expired: the worker died), it ends ``cancelled`` now.
 
     Raises:
         Forbidden: the principal is below editor.
@@ -266,26 +264,38 @@ async def cancel_execution(
     """
     principal.require(Role.EDITOR)
     row = await get_execution(session, principal, execution_id)
-    if row.status is ExecutionStatus.QUEUED:
-        cancelled = await session.exec(
-            sa.update(Execution)
-            .where(col(Execution.id) == execution_id, col(Execution.status) == ExecutionStatus.QUEUED)
-            .values(status=ExecutionStatus.CANCELLED, finished_at=now)
-            .returning(col(Execution.id))
-        )
-        was_queued = cancelled.first() is not None
-        await session.refresh(row)
-        if was_queued:
-            return row
-    if row.status in TERMINAL_STATUSES:
-        raise Conflict(f"the execution has already ended ({row.status.value})")
-    if not await cancel_run(execution_id):  # no run anywhere (e.g. orphaned by a crash): end it here
-        await session.exec(
-            sa.update(Execution)
-            .where(col(Execution.id) == execution_id, col(Execution.status) == ExecutionStatus.RUNNING)
-            .values(status=ExecutionStatus.CANCELLED, finished_at=now)
-        )
-        await session.refresh(row)
+    ended_now = await session.exec(
+        sa.update(Execution)
+        .where(col(Execution.id) == execution_id, col(Execution.status) == ExecutionStatus.QUEUED)
+        .values(status=ExecutionStatus.CANCELLED, finished_at=now, lease_owner=None, lease_expires_at=None)
+        .returning(col(Execution.id))
+    )
+    if ended_now.first() is None:
+        requested = (
+            await session.exec(
+                sa.update(Execution)
+                .where(col(Execution.id) == execution_id, col(Execution.status) == ExecutionStatus.RUNNING)
+                .values(cancel_requested_at=sa.func.coalesce(col(Execution.cancel_requested_at), now))
+                .returning(sa.func.coalesce(col(Execution.lease_expires_at) >= db_now(session), False))
+            )
+        ).first()
+        if requested is None:
+            await session.refresh(row)
+            raise Conflict(f"the execution has already ended ({row.status.value})")
+        if not requested[0]:  # nobody holds it: end it here (a late claim would see the request)
+            await session.exec(
+                sa.update(Execution)
+                .where(
+                    col(Execution.id) == execution_id,
+                    col(Execution.status) == ExecutionStatus.RUNNING,
+                    sa.or_(
+                        col(Execution.lease_expires_at).is_(None),
+                        col(Execution.lease_expires_at) < db_now(session),
+                    ),
+                )
+                .values(status=ExecutionStatus.CANCELLED, finished_at=now)
+            )
+    await session.refresh(row)
     return row
 
 
@@ -311,6 +321,8 @@ async def retry_execution(
         params=dict(original.params),
         retry_of_id=original.id,
         created_at=now,
+        dispatched_at=now,
+        dispatch_job_id=new_job_id(),
     )
     session.add(row)
     await session.flush()

@@ -41,6 +41,8 @@ class Dag(Base, table=True):
             It must be one of this DAG's versions (a composite foreign key), and that version
             cannot be deleted while active.
         updated_at: set to the current time on every update.
+        max_concurrent_executions: most executions of the DAG running at once (``None``: no
+            limit; the API accepts 1 or more); the others wait ``queued``.
     """
 
     __tablename__ = "dags"
@@ -73,6 +75,9 @@ class Dag(Base, table=True):
     created_at: datetime = created_at_column()
     updated_at: datetime = Field(
         default_factory=utcnow, sa_column=sa.Column(UTCDateTime, nullable=False, onupdate=utcnow)
+    )
+    max_concurrent_executions: int | None = Field(
+        default=None, sa_column=sa.Column(sa.Integer, nullable=True)
     )
 
 

@@ -45,7 +45,11 @@ class Execution(Base, table=True):
         params: the run parameters as a JSON object.
         idempotency_key: when set, unique in the organization: a retried request finds the
             execution it already created.
-        lease_owner: the worker holding the execution, while ``lease_expires_at`` is in the future.
+        lease_owner: the lease token of the worker holding the execution (``<worker id>/<claim>``,
+            new at every claim), valid while ``lease_expires_at`` (database clock) is in the future.
+        dispatched_at: when the execution was last handed to the queue.
+        dispatch_job_id: the id of that queue job (to tell whether it is still waiting).
+        cancel_requested_at: when cancellation was asked for while a worker held the run.
         retry_of_id: the execution this one retries; ``None`` once that one is deleted.
     """
 
@@ -58,6 +62,7 @@ class Execution(Base, table=True):
         sa.Index("ix_executions_organization_id_created_at", "organization_id", "created_at"),
         sa.Index("ix_executions_dag_id_created_at", "dag_id", "created_at"),
         sa.Index("ix_executions_status_created_at", "status", "created_at"),
+        sa.Index("ix_executions_status_lease_expires_at", "status", "lease_expires_at"),
         sa.Index(
             "uq_executions_organization_id_idempotency_key",
             "organization_id",
@@ -86,6 +91,9 @@ class Execution(Base, table=True):
     retry_of_id: uuid.UUID | None = foreign_key_column(
         "executions.id", ondelete="SET NULL", nullable=True, index=True
     )
+    dispatched_at: datetime | None = timestamp_column()
+    dispatch_job_id: str | None = Field(default=None, sa_column=sa.Column(sa.String(64), nullable=True))
+    cancel_requested_at: datetime | None = timestamp_column()
 
 
 class NodeExecution(Base, table=True):

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
-
 import strawberry
 
 from open_backend.executions import service
-from open_backend.executions.dispatch import dispatcher_of
 from open_backend.graphql.context import Info
 from open_backend.graphql.executions.types import Execution
 from open_backend.graphql.ids import parse_id
@@ -18,15 +15,8 @@ from open_backend.graphql.transaction import CommitOnSuccess
 async def resolve_cancel_execution(info: Info, id: strawberry.ID) -> Execution:
     principal = info.context.require_principal()
     execution_id = parse_id(id, "execution")
-    dispatcher = dispatcher_of(info.context.request.scope.get("app"))
-
-    async def cancel_run(run_id: uuid.UUID) -> bool:
-        return dispatcher is not None and await dispatcher.cancel(run_id)
-
     async with info.context.db() as session:
-        row = await service.cancel_execution(
-            session, principal, execution_id, cancel_run=cancel_run, now=info.context.now()
-        )
+        row = await service.cancel_execution(session, principal, execution_id, now=info.context.now())
     return Execution.of(row)
 
 

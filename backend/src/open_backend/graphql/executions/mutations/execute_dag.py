@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from open_backend.db.models import ExecutionStatus
 from open_backend.executions import service
-from open_backend.executions.dispatch import dispatcher_of
+from open_backend.executions.dispatch import hand_over
 from open_backend.graphql.context import Info
 from open_backend.graphql.executions.inputs import ExecuteDagInput
 from open_backend.graphql.executions.types import Execution
@@ -29,9 +28,7 @@ async def resolve_execute_dag(info: Info, input: ExecuteDagInput) -> Execution:
             now=info.context.now(),
         )
         await session.commit()  # the run must find the row
-    dispatcher = dispatcher_of(info.context.request.scope.get("app"))
-    if dispatcher is not None and row.status is ExecutionStatus.QUEUED:
-        await dispatcher.submit(row.id)
+    await hand_over(info.context.request.scope.get("app"), row)
     return Execution.of(row)
 
 

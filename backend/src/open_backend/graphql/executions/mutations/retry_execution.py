@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from open_backend.executions import service
-from open_backend.executions.dispatch import dispatcher_of
+from open_backend.executions.dispatch import hand_over
 from open_backend.graphql.context import Info
 from open_backend.graphql.executions.types import Execution
 from open_backend.graphql.ids import parse_id
@@ -19,9 +19,7 @@ async def resolve_retry_execution(info: Info, id: strawberry.ID) -> Execution:
     async with info.context.db() as session:
         row = await service.retry_execution(session, principal, execution_id, now=info.context.now())
         await session.commit()  # the run must find the row
-    dispatcher = dispatcher_of(info.context.request.scope.get("app"))
-    if dispatcher is not None:
-        await dispatcher.submit(row.id)
+    await hand_over(info.context.request.scope.get("app"), row)
     return Execution.of(row)
 
 

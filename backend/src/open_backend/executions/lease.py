@@ -1,0 +1,208 @@
+"""Leases: which worker runs an execution, taken and renewed atomically, timed by the database.
+
+A worker *claims* an execution (``queued`` -> ``running``, or a ``running`` one whose lease has
+expired) with one ``UPDATE``; the claim writes a fresh token ``<worker id>/<random>`` into
+``lease_owner`` and ``lease_expires_at = now + ttl`` by the database clock (PostgreSQL's
+``clock_timestamp()``; SQLite, embedded and single-process, uses this process's clock). The
+holder renews the lease with every event batch and on a heartbeat; a renewal matches on the
+token, so once another worker has claimed the execution (or the reconciler has handed it back to
+the queue) the old holder's renewals fail and its late events are refused: the token is a
+fencing token. A holder whose lease merely expired, with nobody else having claimed it, may
+renew it again (a database outage of a few seconds does not stop a run).
+
+Per-DAG concurrency: a claim succeeds only while fewer than ``dags.max_concurrent_executions``
+other executions of the DAG are ``running``; on PostgreSQL the DAG row is locked for the claim
+so two claims cannot both take the last slot.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from open_backend.db.models import Dag, Execution, ExecutionStatus
+from open_backend.db.types import UTCDateTime, utcnow
+
+
+class LeaseLost(RuntimeError):
+    """The execution's lease belongs to someone else now: this holder must stop writing."""
+
+
+def db_now(session: AsyncSession) -> ColumnElement[datetime]:
+    """The current time by the database's clock, as a SQL expression (aware UTC).
+
+    PostgreSQL: ``clock_timestamp()`` (the real time, also inside a long transaction). SQLite
+    has no server: this process's UTC clock, bound as a parameter.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        return sa.func.clock_timestamp()
+    return sa.literal(utcnow(), UTCDateTime)
+
+
+def _plus_seconds(session: AsyncSession, seconds: float) -> ColumnElement[datetime]:
+    if session.get_bind().dialect.name == "postgresql":
+        return sa.func.clock_timestamp() + sa.func.make_interval(0, 0, 0, 0, 0, 0, seconds)
+    return sa.literal(utcnow() + timedelta(seconds=seconds), UTCDateTime)
+
+
+def new_token(worker_id: str) -> str:
+    """A lease token for one claim by ``worker_id``: ``<worker id>/<16 random hex digits>``."""
+    return f"{worker_id[:230]}/{secrets.token_hex(8)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A successful claim.
+
+    Attributes:
+        token: the lease token (fencing token) of this claim.
+        taken_over: the execution was ``running`` under an expired lease (its holder died or
+            was partitioned), as opposed to ``queued``.
+    """
+
+    token: str
+    taken_over: bool
+
+
+async def claim(session: AsyncSession, execution_id: uuid.UUID, worker_id: str, ttl_s: float) -> Claim | None:
+    """Take the lease of ``execution_id`` for ``ttl_s`` seconds, in the session's transaction.
+
+    Returns ``None`` when the execution is not claimable: ended, held under a live lease, missing,
+    or its DAG already runs ``max_concurrent_executions`` executions.
+
+    Raises:
+        sqlalchemy.exc.SQLAlchemyError: the database failed.
+    """
+    found = (
+        await session.exec(
+            select(Execution.dag_id, Execution.status).where(col(Execution.id) == execution_id)
+        )
+    ).one_or_none()
+    if found is None:
+        return None
+    dag_id, status = found
+    limit = (
+        await session.exec(
+            select(Dag.max_concurrent_executions).where(col(Dag.id) == dag_id).with_for_update()
+        )
+    ).one_or_none()
+    now = db_now(session)
+    claimable = sa.or_(
+        col(Execution.status) == ExecutionStatus.QUEUED,
+        sa.and_(col(Execution.status) == ExecutionStatus.RUNNING, col(Execution.lease_expires_at) < now),
+    )
+    conditions: list[Any] = [col(Execution.id) == execution_id, claimable]
+    if limit is not None:
+        others = sa.alias(Execution.__table__, "others")  # type: ignore[attr-defined]
+        running = (
+            sa.select(sa.func.count())
+            .select_from(others)
+            .where(
+                others.c.dag_id == dag_id,
+                others.c.status == ExecutionStatus.RUNNING.value,
+                others.c.id != execution_id,
+            )
+            .scalar_subquery()
+        )
+        conditions.append(running < limit)
+    token = new_token(worker_id)
+    claimed = await session.exec(
+        sa.update(Execution)
+        .where(*conditions)
+        .values(
+            status=ExecutionStatus.RUNNING,
+            lease_owner=token,
+            lease_expires_at=_plus_seconds(session, ttl_s),
+            cancel_requested_at=None,
+        )
+        .returning(col(Execution.id))
+    )
+    if claimed.first() is None:
+        return None
+    return Claim(token=token, taken_over=status is ExecutionStatus.RUNNING)
+
+
+@dataclass
+class Lease:
+    """The lease one holder has on one execution, renewed with each write and by a heartbeat.
+
+    Attributes:
+        execution_id: the leased execution.
+        token: the claim's fencing token.
+        ttl_s: seconds each renewal extends the lease by.
+        on_lost: called once when a renewal finds the lease taken by someone else.
+        on_cancel_requested: called once when a renewal finds a cancellation request.
+        lost: set once the lease is lost; nothing more may be written under it.
+        renewed_at: ``time.monotonic()`` of the last successful renewal.
+    """
+
+    execution_id: uuid.UUID
+    token: str
+    ttl_s: float
+    on_lost: Callable[[], None] = lambda: None
+    on_cancel_requested: Callable[[], None] = lambda: None
+    lost: bool = False
+    renewed_at: float = field(default_factory=time.monotonic)
+    _cancel_seen: bool = False
+
+    async def renew(self, session: AsyncSession) -> None:
+        """Extend the lease by :attr:`ttl_s`, in the session's transaction (a batch writes its
+        events in the same transaction, so they are stored only under a valid lease).
+
+        Raises:
+            LeaseLost: another holder claimed the execution, or it was handed back to the queue
+                or ended; :attr:`on_lost` has been called.
+            sqlalchemy.exc.SQLAlchemyError: the database failed.
+        """
+        if self.lost:
+            raise LeaseLost(f"the lease on execution {self.execution_id} is lost")
+        renewed = (
+            await session.exec(
+                sa.update(Execution)
+                .where(
+                    col(Execution.id) == self.execution_id,
+                    col(Execution.lease_owner) == self.token,
+                    col(Execution.status) == ExecutionStatus.RUNNING,
+                )
+                .values(lease_expires_at=_plus_seconds(session, self.ttl_s))
+                .returning(col(Execution.cancel_requested_at))
+            )
+        ).first()
+        if renewed is None:
+            self.lost = True
+            self.on_lost()
+            raise LeaseLost(f"the lease on execution {self.execution_id} was taken by another holder")
+        self.renewed_at = time.monotonic()
+        if renewed[0] is not None and not self._cancel_seen:
+            self._cancel_seen = True
+            self.on_cancel_requested()
+
+    async def release(self, session: AsyncSession) -> bool:
+        """Hand a still-running execution back to the queue (``queued``, no holder), keeping its
+        events: the next claim resumes it. Returns whether this holder still had it.
+
+        Raises:
+            sqlalchemy.exc.SQLAlchemyError: the database failed.
+        """
+        released = await session.exec(
+            sa.update(Execution)
+            .where(
+                col(Execution.id) == self.execution_id,
+                col(Execution.lease_owner) == self.token,
+                col(Execution.status) == ExecutionStatus.RUNNING,
+            )
+            .values(status=ExecutionStatus.QUEUED, lease_owner=None, lease_expires_at=None)
+            .returning(col(Execution.id))
+        )
+        self.lost = True
+        return released.first() is not None

@@ -1,0 +1,139 @@
+"""What one worker process shares: database, queue, bus, task types, runs and reconciler."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import time
+import uuid
+
+from arq.connections import ArqRedis
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from core_engine.tasktypes import TaskTypeRegistry
+from open_backend.db.engine import create_engine, session_factory
+from open_backend.db.migrate import MigrationsNotCurrentError, migration_status
+from open_backend.db.types import utcnow
+from open_backend.executions.dispatch import mark_dispatched, new_job_id
+from open_backend.executions.reconciler import Reconciler
+from open_backend.executions.runner import RunnerDeps, hand_back, run_execution
+from open_backend.live.bus import EventBus, NullBus
+from open_backend.queue import ArqDispatcher, connect
+from open_backend.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def worker_id() -> str:
+    """This process's name in lease tokens: ``<host>/<pid>/<8 random hex digits>``."""
+    return f"{socket.gethostname()[:64]}/{os.getpid()}/{uuid.uuid4().hex[:8]}"
+
+
+class WorkerRuntime:
+    """One worker process's shared state. :meth:`start` before running jobs, :meth:`close` after.
+
+    Args:
+        settings: the process settings; ``redis_url`` must be set.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        if settings.redis_url is None:
+            raise ValueError(
+                "a worker needs REDIS_URL (the queue); without it the server runs executions itself"
+            )
+        self.settings = settings
+        self.id = worker_id()
+        self.draining = False
+        self.engine: AsyncEngine | None = None
+        self.pool: ArqRedis | None = None
+        self.deps: RunnerDeps | None = None
+        self.reconciler: Reconciler | None = None
+        self.bus: EventBus = NullBus()
+
+    async def start(self) -> None:
+        """Connect to the database (which must be migrated) and Redis; start the reconciler.
+
+        Raises:
+            MigrationsNotCurrentError: the database is not at the head revision.
+            sqlalchemy.exc.SQLAlchemyError, redis.exceptions.RedisError, OSError: unreachable.
+        """
+        settings = self.settings
+        assert settings.redis_url is not None
+        self.engine = create_engine(settings)
+        status = await migration_status(self.engine)
+        if not status.is_current:
+            raise MigrationsNotCurrentError(status)
+        sessions = session_factory(self.engine)
+        self.pool = await connect(settings.redis_url)
+        self.bus = _bus(settings.redis_url)
+        dispatcher = ArqDispatcher(self.pool, settings.queue_name)
+        self.deps = RunnerDeps(
+            sessions,
+            settings,
+            worker_id=self.id,
+            registry=TaskTypeRegistry.builtin(),
+            bus=self.bus,
+            dispatcher=dispatcher,
+        )
+        self.reconciler = Reconciler(
+            sessions,
+            dispatcher,
+            interval_s=settings.reconcile_interval_s,
+            redispatch_after_s=settings.redispatch_after_s,
+        )
+        self.reconciler.start()
+        logger.info("worker %s started on queue %s", self.id, settings.queue_name)
+
+    async def run_job(self, execution_hex: str) -> None:
+        """Run the execution a job names (its id as 32 hex digits) in this process.
+
+        A job that arrives while the worker drains is handed straight back to the queue.
+        """
+        assert self.deps is not None
+        execution_id = uuid.UUID(hex=execution_hex)
+        if self.draining:
+            await self._dispatch_again(execution_id)
+            return
+        await run_execution(self.deps, execution_id)
+
+    async def _dispatch_again(self, execution_id: uuid.UUID) -> None:
+        assert self.deps is not None and self.deps.dispatcher is not None
+        job_id = new_job_id()
+        async with self.deps.sessions() as session, session.begin():
+            if not await mark_dispatched(session, execution_id, job_id, utcnow()):
+                return
+        await self.deps.dispatcher.submit(execution_id, job_id)
+
+    async def drain(self, timeout_s: float) -> None:
+        """Stop taking work; wait up to ``timeout_s`` seconds for the runs to end, then hand the
+        rest back to the queue (their finished nodes kept) and wait until that is written."""
+        self.draining = True
+        assert self.deps is not None
+        deadline = time.monotonic() + timeout_s
+        while self.deps.runs and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        remaining = list(self.deps.runs)
+        if remaining:
+            logger.info("worker %s hands %d execution(s) back to the queue", self.id, len(remaining))
+        await asyncio.gather(*(hand_back(self.deps, execution_id) for execution_id in remaining))
+
+    async def close(self) -> None:
+        """Stop the reconciler and close the bus and the database (the arq worker closes the pool)."""
+        if self.reconciler is not None:
+            await self.reconciler.stop()
+        aclose = getattr(self.bus, "aclose", None)
+        if aclose is not None:
+            await aclose()
+        if self.engine is not None:
+            await self.engine.dispose()
+
+
+def _bus(redis_url: str) -> EventBus:
+    try:
+        from open_backend.live.redis_bus import RedisEventBus
+    except ImportError:  # pragma: no cover - the live package ships with the backend
+        return NullBus()
+    bus: EventBus = RedisEventBus(redis_url)
+    return bus
