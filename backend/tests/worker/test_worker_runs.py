@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections import Counter
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -75,7 +76,7 @@ async def test_a_dag_never_runs_more_than_its_max_concurrent_executions(platform
         assert ended.started_at is not None and ended.finished_at is not None
         spans.append((ended.started_at, ended.finished_at))
     spans.sort()
-    assert all(earlier[1] <= later[0] for earlier, later in zip(spans, spans[1:], strict=False))
+    assert all(earlier[1] <= later[0] for earlier, later in itertools.pairwise(spans))
 
 
 async def test_cancelling_a_run_held_by_a_worker_stops_it_within_a_second(platform: Platform) -> None:

@@ -6,7 +6,6 @@ import asyncio
 import logging
 import os
 import socket
-import time
 import uuid
 
 from arq.connections import ArqRedis
@@ -111,9 +110,12 @@ class WorkerRuntime:
         rest back to the queue (their finished nodes kept) and wait until that is written."""
         self.draining = True
         assert self.deps is not None
-        deadline = time.monotonic() + timeout_s
-        while self.deps.runs and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
+        # Not cancelled after the timeout: cancelling a wait() would cancel its run (and record
+        # it); the hand-back below ends them instead, and these tasks with them.
+        waiting = [asyncio.ensure_future(run.handle.wait()) for run in self.deps.runs.values()]
+        if waiting:
+            await asyncio.wait(waiting, timeout=timeout_s)
+        await asyncio.sleep(0)  # let runs that just ended leave ``runs``
         remaining = list(self.deps.runs)
         if remaining:
             logger.info("worker %s hands %d execution(s) back to the queue", self.id, len(remaining))
