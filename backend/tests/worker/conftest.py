@@ -132,7 +132,7 @@ class Platform:
         self.dispatcher = ArqDispatcher(self.pool, self.queue)
 
     def env(self, **overrides: str) -> dict[str, str]:
-        """The environment of a worker process of this platform."""
+        """The environment of a worker process of this platform (lease timing: the defaults)."""
         return {
             **os.environ,
             "DATABASE_URL": self.db_url,
@@ -140,9 +140,6 @@ class Platform:
             "OPEN_QUEUE_NAME": self.queue,
             "OPEN_ENV": "test",
             "OPEN_DATA_DIR": str(self.tmp / "data"),
-            "OPEN_LEASE_TTL_S": "2",
-            "OPEN_HEARTBEAT_INTERVAL_S": "0.4",
-            "OPEN_RECONCILE_INTERVAL_S": "0.25",
             **overrides,
         }
 

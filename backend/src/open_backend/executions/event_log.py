@@ -169,8 +169,25 @@ class EventLog:
         self._closing.set()  # never cancel the flusher: a batch half-written would be retried, not lost
         if self._flusher is not None:
             await self._flusher
-        if self.lease is None or not self.lease.lost:
+        if self.lease is None:
             await self.flush()
+            return
+        delay = self.interval_s
+        while not self.lease.lost:  # the last batch is retried until written, or refused
+            try:
+                await self.flush()
+                return
+            except LeaseLost:
+                return
+            except Exception:
+                delay = min(delay * 2, _MAX_RETRY_DELAY_S)
+                logger.warning(
+                    "writing the last events of execution %s failed; retrying in %.2f s",
+                    self.execution_id,
+                    delay,
+                    exc_info=True,
+                )
+                await asyncio.sleep(delay)
 
     async def _flush_periodically(self) -> None:
         delay = self.interval_s

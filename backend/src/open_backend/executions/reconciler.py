@@ -104,8 +104,8 @@ class Reconciler:
         while True:
             try:
                 await self.run_once()
-            except Exception:  # the database or the queue is away: try again next pass
-                logger.warning("reconciler pass failed", exc_info=True)
+            except Exception as exc:  # the database or the queue is away: try again next pass
+                logger.warning("reconciler pass failed: %s: %s", type(exc).__name__, exc)
             await asyncio.sleep(self.interval_s)
 
     async def run_once(self) -> Pass:

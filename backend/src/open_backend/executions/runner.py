@@ -61,6 +61,7 @@ class ActiveRun:
     log: EventLog
     lease: Lease
     handed_back: bool = False
+    ended: asyncio.Event = field(default_factory=asyncio.Event)  # set once all is written and released
 
 
 @dataclass
@@ -225,8 +226,11 @@ async def run_execution(deps: RunnerDeps, execution_id: uuid.UUID) -> None:
                 raise
     finally:
         deps.runs.pop(execution_id, None)
-        if active.handed_back:
-            await _release(deps, active)
+        try:
+            if active.handed_back:
+                await _release(deps, active)
+        finally:
+            active.ended.set()
     if not lease.lost:
         await dispatch_next_of_dag(deps, plan.execution.dag_id)
 
@@ -264,6 +268,7 @@ async def hand_back(deps: RunnerDeps, execution_id: uuid.UUID) -> None:
     await _stop_for_hand_back(deps, active)
     with contextlib.suppress(Exception):
         await active.handle.wait()
+    await active.ended.wait()  # its last events written and the execution back in the queue
 
 
 async def dispatch_next_of_dag(deps: RunnerDeps, dag_id: uuid.UUID) -> None:

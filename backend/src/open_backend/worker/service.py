@@ -112,6 +112,8 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None) -> No
         poller.cancel()
         with contextlib.suppress(asyncio.CancelledError, RedisError, OSError):
             await poller
+        if worker.tasks:  # arq's bookkeeping after the last jobs (they have all ended or been handed back)
+            await asyncio.wait(list(worker.tasks.values()), timeout=5)
         with contextlib.suppress(RedisError, OSError):
             await worker.close()
         await runtime.close()
