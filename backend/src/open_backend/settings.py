@@ -327,8 +327,8 @@ class Settings(BaseSettings):
         validation_alias="OPEN_ALLOWED_CALLABLE_MODULES",
         description=(
             "OPEN_ALLOWED_CALLABLE_MODULES: comma-separated Python modules (or packages, their "
-            'submodules included) whose functions {"callable": "module:fn"} tasks may run; a '
-            "callable task of any other module fails at run time without being imported. "
+            'submodules included) whose functions {"callable": "module:fn"} tasks and "python" '
+            "task-type nodes may run; any other module fails at run time without being imported. "
             "Default: empty (no callable task runs)"
         ),
     )

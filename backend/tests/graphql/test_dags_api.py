@@ -324,8 +324,8 @@ async def test_validate_definition_needs_credentials(api: Api, make_definition: 
 async def test_task_types_lists_the_builtin_types_with_their_config_schema(api: Api) -> None:
     query = "{ taskTypes { name description configSchema } }"
     types = (await api.run(query, await api.member(role=Role.VIEWER))).ok()["taskTypes"]
-    assert [t["name"] for t in types] == ["noop", "sleep"]
-    sleep = types[1]
+    assert [t["name"] for t in types] == ["command", "http", "noop", "python", "sleep"]
+    [sleep] = [t for t in types if t["name"] == "sleep"]
     assert sleep["configSchema"]["required"] == ["seconds"]
     assert sleep["description"]
 

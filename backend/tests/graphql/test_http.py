@@ -205,7 +205,9 @@ async def test_a_query_may_use_get(client: httpx.AsyncClient) -> None:
         "/graphql", params={"query": "{ taskTypes { name } }"}, headers={"Authorization": f"Bearer {token}"}
     )
     assert response.status_code == 200
-    assert response.json()["data"]["taskTypes"] == [{"name": "noop"}, {"name": "sleep"}]
+    assert response.json()["data"]["taskTypes"] == [
+        {"name": name} for name in ("command", "http", "noop", "python", "sleep")
+    ]
 
 
 async def test_a_mutation_over_get_is_refused(client: httpx.AsyncClient) -> None:

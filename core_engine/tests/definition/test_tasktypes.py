@@ -33,10 +33,10 @@ class ShoutTask:
         return shout
 
 
-def test_builtin_registry_holds_sleep_and_noop() -> None:
+def test_builtin_registry_holds_command_sleep_and_noop() -> None:
     registry = TaskTypeRegistry.builtin()
-    assert registry.names() == ["noop", "sleep"]
-    assert [t.name for t in registry] == ["noop", "sleep"]
+    assert registry.names() == ["command", "noop", "sleep"]
+    assert [t.name for t in registry] == ["command", "noop", "sleep"]
     assert "sleep" in registry
     assert "http" not in registry
     assert isinstance(registry.get("sleep"), SleepTask)

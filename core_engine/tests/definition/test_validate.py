@@ -510,7 +510,7 @@ def test_unknown_enum_values_are_reported(fld: str, value: str) -> None:
 def test_unknown_task_type_is_reported_with_the_known_types() -> None:
     issue = only_issue([node("n", TypedTask("http"))])
     assert (issue.code, issue.node_id, issue.field) == ("unknown_task_type", "n", "task.type")
-    assert issue.suggestion == "known types: noop, sleep"
+    assert issue.suggestion == "known types: command, noop, sleep"
 
 
 def test_unknown_task_type_in_an_empty_registry_says_none_are_known() -> None:

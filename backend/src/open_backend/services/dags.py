@@ -8,8 +8,9 @@ and its name can be reused.
 
 Definitions are validated by ``core_engine`` (``DAG.from_dict(..., resolve_callables=False)``:
 import paths are kept, not imported, since workers run them) after the backend's own size and
-node-count limits; every problem comes back at once as ``ValidationFailed`` whose
-``details["issues"]`` hold ``ValidationIssue.to_dict()`` entries (node id, field, suggestion).
+node-count limits, against the platform's task types (:func:`task_types`); every problem comes
+back at once as ``ValidationFailed`` whose ``details["issues"]`` hold
+``ValidationIssue.to_dict()`` entries (node id, field, suggestion).
 
 Concurrent updates of one DAG are serialised by locking its row (``SELECT ... FOR UPDATE`` on
 PostgreSQL; on SQLite every transaction starts with ``BEGIN IMMEDIATE``), and the unique
@@ -19,9 +20,10 @@ PostgreSQL; on SQLite every transaction starts with ``BEGIN IMMEDIATE``), and th
 from __future__ import annotations
 
 import asyncio
+import functools
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
@@ -39,10 +41,23 @@ from open_backend.errors import Conflict, NotFound, ValidationFailed
 from open_backend.services.diff import DefinitionDiff, diff_definitions
 from open_backend.services.pagination import Order, Page, paginate
 from open_backend.settings import Settings
+from open_backend.tasktypes import registry_for
 
-#: The task types workers can run, as offered to the editor and used to validate ``{"type": ...}``
-#: nodes. For now the engine's built-ins (``sleep``, ``noop``).
-TASK_TYPES: Final = TaskTypeRegistry.builtin()
+
+@functools.lru_cache(maxsize=8)
+def _task_types(allowed_modules: tuple[str, ...]) -> TaskTypeRegistry:
+    return registry_for(allowed_modules)
+
+
+def task_types(settings: Settings) -> TaskTypeRegistry:
+    """The task types workers run, as offered to the editor and used to validate ``{"type": ...}``
+    nodes: :func:`~open_backend.tasktypes.platform_registry` of ``settings``.
+
+    Built once per process and allow-list (entry points are discovered then), and shared:
+    never register into it.
+    """
+    return _task_types(settings.callable_module_allow_list)
+
 
 #: Longest DAG name, in characters (the column's width).
 MAX_NAME_LENGTH: Final = 200
@@ -61,20 +76,27 @@ _LIVE_NAME_INDEX: Final = "uq_dags_organization_id_name_live"
 
 @dataclass(frozen=True, slots=True)
 class DefinitionLimits:
-    """Limits a definition must respect before the engine even builds it.
+    """What a definition is checked against: limits it must respect before the engine even
+    builds it, and the task types its ``{"type": ...}`` nodes may use.
 
     Attributes:
         max_bytes: largest canonical JSON text of the definition, in bytes (UTF-8).
         max_nodes: most nodes.
+        task_types: the registry typed nodes are validated with (default: the engine's own).
     """
 
     max_bytes: int
     max_nodes: int
+    task_types: TaskTypeRegistry = field(default_factory=TaskTypeRegistry.builtin, compare=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DefinitionLimits:
-        """``OPEN_MAX_DEFINITION_BYTES`` and ``OPEN_MAX_DAG_NODES``."""
-        return cls(max_bytes=settings.max_definition_bytes, max_nodes=settings.max_dag_nodes)
+        """``OPEN_MAX_DEFINITION_BYTES``, ``OPEN_MAX_DAG_NODES`` and the platform's task types."""
+        return cls(
+            max_bytes=settings.max_definition_bytes,
+            max_nodes=settings.max_dag_nodes,
+            task_types=task_types(settings),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +126,10 @@ class UpdateResult:
 
 
 def check_definition(
-    definition: Any, limits: DefinitionLimits, registry: TaskTypeRegistry = TASK_TYPES
+    definition: Any, limits: DefinitionLimits, registry: TaskTypeRegistry | None = None
 ) -> DefinitionCheck:
-    """Check ``definition`` (a JSON value) against ``limits``, then build it with the engine.
+    """Check ``definition`` (a JSON value) against ``limits``, then build it with the engine and
+    ``registry`` (default: ``limits.task_types``).
 
     Issues beyond the engine's own: ``definition_too_large`` (canonical JSON over
     ``limits.max_bytes``), ``too_many_nodes`` (field ``nodes``) and ``invalid_definition`` (not a
@@ -133,7 +156,7 @@ def check_definition(
         )
         return DefinitionCheck(None, (issue,))
     try:
-        dag = DAG.from_dict(definition, registry=registry, resolve_callables=False)
+        dag = DAG.from_dict(definition, registry=registry or limits.task_types, resolve_callables=False)
     except DefinitionError as exc:
         issue = ValidationIssue("invalid_definition", str(exc), field=exc.location or None)
         return DefinitionCheck(None, (issue,))

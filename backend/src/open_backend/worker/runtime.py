@@ -11,7 +11,6 @@ import uuid
 from arq.connections import ArqRedis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from core_engine.tasktypes import TaskTypeRegistry
 from open_backend.db.engine import create_engine, session_factory
 from open_backend.db.migrate import MigrationsNotCurrentError, migration_status
 from open_backend.db.types import utcnow
@@ -20,6 +19,7 @@ from open_backend.executions.reconciler import Reconciler
 from open_backend.executions.runner import RunnerDeps, hand_back, run_execution
 from open_backend.live.bus import EventBus, NullBus
 from open_backend.queue import ArqDispatcher, connect
+from open_backend.services.dags import task_types
 from open_backend.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ class WorkerRuntime:
             sessions,
             settings,
             worker_id=self.id,
-            registry=TaskTypeRegistry.builtin(),
+            registry=task_types(settings),
             bus=self.bus,
             dispatcher=dispatcher,
         )

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import strawberry
 
+from open_backend.graphql.context import Info
 from open_backend.graphql.permissions import IsAuthenticated
 from open_backend.graphql.task_types.types import TaskType
-from open_backend.services.dags import TASK_TYPES
+from open_backend.services.dags import task_types as platform_task_types
 
 
-def resolve_task_types() -> list[TaskType]:
-    return [TaskType.of(task_type) for task_type in TASK_TYPES]
+def resolve_task_types(info: Info) -> list[TaskType]:
+    return [TaskType.of(task_type) for task_type in platform_task_types(info.context.settings)]
 
 
 task_types = strawberry.field(
