@@ -10,9 +10,11 @@ While the app runs, ``app.state`` holds ``settings`` (:class:`Settings`), ``engi
 ``tokens`` (the :class:`~open_backend.auth.tokens.TokenService`) and ``sign_in_limiter`` (the
 process's :class:`~open_backend.auth.rate_limit.SignInLimiter`): what the GraphQL context of
 each request is made of. ``executor`` is the in-process executor running executions when
-``REDIS_URL`` is unset (else ``None``); shutdown cancels the executions it still runs and waits
-until their last events are written. The GraphQL API is served at ``/graphql``
-(:mod:`open_backend.graphql.view`).
+``REDIS_URL`` is unset (with a reconciler resuming what a crashed server left), else the arq
+dispatcher; shutdown hands the executions the in-process executor still runs back to the queue
+(their events written) so the next start resumes them. ``bus`` is the live event bus
+(:mod:`open_backend.live`): Redis pub/sub with ``REDIS_URL``, else in-process. The GraphQL API is
+served at ``/graphql`` (:mod:`open_backend.graphql.view`).
 """
 
 from __future__ import annotations
@@ -27,12 +29,18 @@ from open_backend.auth.rate_limit import SignInLimiter
 from open_backend.auth.tokens import TokenService
 from open_backend.db.engine import create_engine, session_factory
 from open_backend.db.migrate import MigrationsNotCurrentError, migration_status, upgrade_database
+from open_backend.executions.dispatch import Dispatcher
 from open_backend.executions.inprocess import InProcessExecutor
+from open_backend.executions.reconciler import Reconciler
 from open_backend.executions.runner import RunnerDeps
 from open_backend.graphql.view import graphql_routes
 from open_backend.health import health_routes
+from open_backend.live.bus import NullBus
+from open_backend.live.local_bus import LocalEventBus
+from open_backend.live.redis_bus import RedisEventBus
 from open_backend.oidc_routes import oidc_routes
-from open_backend.queue import connect
+from open_backend.queue import ArqDispatcher, connect
+from open_backend.services.dags import task_types
 from open_backend.settings import Settings, get_settings
 
 
@@ -49,6 +57,28 @@ async def prepare_database(engine: AsyncEngine) -> None:
     status = await migration_status(engine)
     if not status.is_current:
         raise MigrationsNotCurrentError(status)
+
+
+def _executor(app: Starlette, settings: Settings) -> tuple[Dispatcher, Reconciler | None]:
+    """The app's dispatcher: the arq queue with ``REDIS_URL`` (the workers reconcile), else the
+    in-process executor with its own reconciler (it resumes what a crashed server left)."""
+    if app.state.redis is not None:
+        return ArqDispatcher(app.state.redis, settings.queue_name), None
+    deps = RunnerDeps(
+        app.state.sessions,
+        settings,
+        registry=task_types(settings),
+        bus=getattr(app.state, "bus", None) or NullBus(),
+    )
+    executor = InProcessExecutor(deps)
+    reconciler = Reconciler(
+        app.state.sessions,
+        executor,
+        interval_s=settings.reconcile_interval_s,
+        redispatch_after_s=settings.redispatch_after_s,
+        check_all_at_start=True,
+    )
+    return executor, reconciler
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -71,15 +101,20 @@ def create_app(settings: Settings | None = None) -> Starlette:
             app.state.tokens = TokenService(settings)
             app.state.sign_in_limiter = SignInLimiter()
             app.state.redis = await connect(settings.redis_url) if settings.redis_url else None
-            executor = None
-            if settings.redis_url is None:
-                executor = InProcessExecutor(RunnerDeps(app.state.sessions, settings))
+            app.state.bus = RedisEventBus(settings.redis_url) if settings.redis_url else LocalEventBus()
+            await app.state.bus.start()
+            executor, reconciler = _executor(app, settings)
             app.state.executor = executor
+            if reconciler is not None:
+                reconciler.start()
             try:
                 yield
             finally:
-                if executor is not None:  # running executions end cancelled, their events written
+                if reconciler is not None:
+                    await reconciler.stop()
+                if isinstance(executor, InProcessExecutor):  # runs go back to the queue, events written
                     await executor.shutdown()
+                await app.state.bus.close()  # after the runs: their last events are sent
                 if app.state.redis is not None:
                     await app.state.redis.aclose()
         finally:

@@ -335,12 +335,14 @@ async def websocket_exchange(app: ASGIApp, subprotocol: str, *texts: str) -> lis
     return sent
 
 
-async def test_the_graphql_transport_ws_protocol_is_accepted(serve: Serve, postgres_url: str) -> None:
+async def test_the_graphql_transport_ws_protocol_is_spoken_and_refuses_anonymous_connections(
+    serve: Serve, postgres_url: str
+) -> None:
     app = create_app(Settings(env=Environment.TEST, database_url=postgres_url))
     async with serve(app):
         sent = await websocket_exchange(app, "graphql-transport-ws", json.dumps({"type": "connection_init"}))
     assert sent[0] == {"type": "websocket.accept", "subprotocol": "graphql-transport-ws", "headers": []}
-    assert json.loads(sent[1]["text"]) == {"type": "connection_ack"}
+    assert sent[1] == {"type": "websocket.close", "code": 4403, "reason": "Forbidden"}  # acks: tests/live
 
 
 async def test_the_legacy_graphql_ws_protocol_is_refused(serve: Serve, postgres_url: str) -> None:

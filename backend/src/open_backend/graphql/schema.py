@@ -1,4 +1,4 @@
-"""The GraphQL schema: every domain's queries and mutations, plus the document limits.
+"""The GraphQL schema: every domain's queries, mutations and subscriptions, plus the document limits.
 
 :func:`create_schema` builds it; :data:`schema` is the one with introspection (what
 ``python -m open_backend.schema_export`` prints and in-process tests execute against).
@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Final
 
 from strawberry.extensions import (
@@ -17,15 +17,17 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 from strawberry.tools import merge_types
+from strawberry.types import StreamExecutionResult
 
 from open_backend.graphql.api_keys.mutations import ApiKeyMutations
 from open_backend.graphql.api_keys.queries import ApiKeyQueries
 from open_backend.graphql.auth.mutations import AuthMutations
 from open_backend.graphql.dags.mutations import DagMutations
 from open_backend.graphql.dags.queries import DagQueries
-from open_backend.graphql.errors import ErrorFormatter, OpenSchema
+from open_backend.graphql.errors import ErrorFormatter, OpenSchema, format_error
 from open_backend.graphql.executions.mutations import ExecutionMutations
 from open_backend.graphql.executions.queries import ExecutionQueries
+from open_backend.graphql.executions.subscriptions import ExecutionSubscriptions
 from open_backend.graphql.limits import MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS
 from open_backend.graphql.organizations.mutations import OrganizationMutations
 from open_backend.graphql.organizations.queries import OrganizationQueries
@@ -38,6 +40,19 @@ Query: Final = merge_types(
 Mutation: Final = merge_types(
     "Mutation", (AuthMutations, OrganizationMutations, ApiKeyMutations, DagMutations, ExecutionMutations)
 )
+Subscription: Final = merge_types("Subscription", (ExecutionSubscriptions,))
+
+
+class StreamErrorFormatter(ErrorFormatter):
+    """:class:`ErrorFormatter` that also formats each result of a subscription before it is sent
+    (``on_operation`` only sees the end of the stream)."""
+
+    def on_stream_result(self, result: StreamExecutionResult) -> Iterator[None]:
+        """Replace the result's errors by their client-facing versions."""
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = [format_error(error) for error in errors]  # type: ignore[union-attr]
+        yield
 
 
 def create_schema(*, introspection: bool = True) -> OpenSchema:
@@ -47,14 +62,14 @@ def create_schema(*, introspection: bool = True) -> OpenSchema:
     its errors are formatted for clients (:mod:`open_backend.graphql.errors`).
     """
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
-        ErrorFormatter,  # first: its hooks wrap every other extension's
+        StreamErrorFormatter,  # first: its hooks wrap every other extension's
         lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),  # introspection fields are not counted
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
-    return OpenSchema(query=Query, mutation=Mutation, extensions=extensions)
+    return OpenSchema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
 
 
 #: The schema with introspection on.

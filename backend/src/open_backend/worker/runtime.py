@@ -17,7 +17,7 @@ from open_backend.db.types import utcnow
 from open_backend.executions.dispatch import mark_dispatched, new_job_id
 from open_backend.executions.reconciler import Reconciler
 from open_backend.executions.runner import RunnerDeps, hand_back, run_execution
-from open_backend.live.bus import EventBus, NullBus
+from open_backend.live.redis_bus import RedisEventBus
 from open_backend.queue import ArqDispatcher, connect
 from open_backend.services.dags import task_types
 from open_backend.settings import Settings
@@ -49,7 +49,7 @@ class WorkerRuntime:
         self.pool: ArqRedis | None = None
         self.deps: RunnerDeps | None = None
         self.reconciler: Reconciler | None = None
-        self.bus: EventBus = NullBus()
+        self.bus: RedisEventBus | None = None
 
     async def start(self) -> None:
         """Connect to the database (which must be migrated) and Redis; start the reconciler.
@@ -66,7 +66,8 @@ class WorkerRuntime:
             raise MigrationsNotCurrentError(status)
         sessions = session_factory(self.engine)
         self.pool = await connect(settings.redis_url)
-        self.bus = _bus(settings.redis_url)
+        self.bus = RedisEventBus(settings.redis_url)
+        await self.bus.start()
         dispatcher = ArqDispatcher(self.pool, settings.queue_name)
         self.deps = RunnerDeps(
             sessions,
@@ -125,17 +126,7 @@ class WorkerRuntime:
         """Stop the reconciler and close the bus and the database (the arq worker closes the pool)."""
         if self.reconciler is not None:
             await self.reconciler.stop()
-        aclose = getattr(self.bus, "aclose", None)
-        if aclose is not None:
-            await aclose()
+        if self.bus is not None:
+            await self.bus.close()
         if self.engine is not None:
             await self.engine.dispose()
-
-
-def _bus(redis_url: str) -> EventBus:
-    try:
-        from open_backend.live.redis_bus import RedisEventBus
-    except ImportError:  # pragma: no cover - the live package ships with the backend
-        return NullBus()
-    bus: EventBus = RedisEventBus(redis_url)
-    return bus
