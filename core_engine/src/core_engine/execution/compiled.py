@@ -42,35 +42,55 @@ class CompiledNodes:
 
 
 def compile_nodes(dag: DAG, params: Mapping[str, Any], registry: TaskTypeRegistry) -> CompiledNodes:
-    """Compile every node of ``dag`` for a run with resolved run ``params``."""
-    out = CompiledNodes()
+    """Compile every node of ``dag`` for a run with resolved run ``params``.
+
+    Part of every run's start-up cost, so it is kept lean: callables are prepared once per
+    task spec (and per function, for specs loaded apart), nodes without parameters share one
+    empty dict and one empty tuple.
+    """
+    nodes = dag.nodes
     index = dag.index
+    out = CompiledNodes(
+        timeouts=[node.timeout for node in nodes],
+        map_param=[node.map_over for node in nodes],
+    )
+    modes, targets, consts, refs, sources = out.modes, out.targets, out.consts, out.refs, out.map_source
+    # Keyed by (id of the spec or of its function, run_in): both live while this runs, so
+    # their ids cannot collide.
     prepared: dict[tuple[int, RunIn], tuple[int, Any]] = {}
     empty: dict[str, Any] = {}
-    for node in dag.nodes:
+    for node in nodes:
         spec = node.task
-        fn = getattr(spec, "fn", None)
-        key = (id(fn) if fn is not None else id(spec), node.run_in)
-        hit = prepared.get(key)
+        spec_key = (id(spec), node.run_in)
+        hit = prepared.get(spec_key)
         if hit is None:
-            hit = prepared[key] = invoke.prepare(node, registry)
-        out.modes.append(hit[0])
-        out.targets.append(hit[1])
-        out.timeouts.append(node.timeout)
-        consts: dict[str, Any] = {}
-        refs = []
-        for name, value in node.params.items():
+            fn = getattr(spec, "fn", None)
+            fn_key = (id(fn), node.run_in) if fn is not None else spec_key
+            hit = prepared.get(fn_key)
+            if hit is None:
+                hit = prepared[fn_key] = invoke.prepare(node, registry)
+            prepared[spec_key] = hit
+        modes.append(hit[0])
+        targets.append(hit[1])
+        node_params = node.params
+        if not node_params:
+            consts.append(empty)
+            refs.append(())
+            sources.append(-1)
+            continue
+        node_consts: dict[str, Any] = {}
+        node_refs = []
+        for name, value in node_params.items():
             if name == node.map_over:
                 continue  # filled per instance
             if isinstance(value, Ref):
-                refs.append((name, index[value.node_id]))
+                node_refs.append((name, index[value.node_id]))
             elif isinstance(value, Param):
-                consts[name] = params.get(value.name)
+                node_consts[name] = params.get(value.name)
             else:
-                consts[name] = value
-        out.consts.append(consts or empty)
-        out.refs.append(tuple(refs))
-        out.map_param.append(node.map_over)
-        source = node.params.get(node.map_over) if node.map_over else None
-        out.map_source.append(index[source.node_id] if isinstance(source, Ref) else -1)
+                node_consts[name] = value
+        consts.append(node_consts or empty)
+        refs.append(tuple(node_refs))
+        source = node_params.get(node.map_over) if node.map_over else None
+        sources.append(index[source.node_id] if isinstance(source, Ref) else -1)
     return out

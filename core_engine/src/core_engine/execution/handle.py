@@ -13,8 +13,7 @@ state = await handle.wait()
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
 from core_engine.dag import DAG
@@ -27,27 +26,54 @@ from core_engine.state import RunState, RunStatus
 from core_engine.validate import param_value_fits
 
 
-@dataclass(frozen=True, slots=True, repr=False)
 class RunResult:
-    """A finished run: its final state and its complete event log (sequence order)."""
+    """A finished run: its final state and its complete event log (sequence order).
 
-    state: RunState
-    events: list[Event]
+    ``events`` is a list of typed events. A run keeps its log compact and most callers never
+    read it event by event, so the list is made on first read (``RunResult(state, events)``
+    also takes a ready list, kept as it is). Immutable, like the run it describes.
+    """
+
+    __slots__ = ("_events", "_log", "_state")
+
+    def __init__(self, state: RunState, events: Sequence[Event]) -> None:
+        self._state = state
+        self._log = events
+        self._events: list[Event] | None = events if isinstance(events, list) else None
+
+    @property
+    def state(self) -> RunState:
+        """The run's final state."""
+        return self._state
+
+    @property
+    def events(self) -> list[Event]:
+        """Every event of the run, in ``seq`` order."""
+        if self._events is None:
+            self._events = list(self._log)
+        return self._events
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RunResult):
+            return NotImplemented
+        return self._state == other._state and self.events == other.events
+
+    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         # Short on purpose: asyncio.run() reprs its main task's result on exit, and a full
-        # dataclass repr of a large run costs more than running it.
-        return f"<RunResult {self.state.run_id} {self.state.status.value}, {len(self.events)} events>"
+        # repr of a large run costs more than running it.
+        return f"<RunResult {self._state.run_id} {self._state.status.value}, {len(self._log)} events>"
 
     @property
     def status(self) -> RunStatus:
         """How the run ended."""
-        return self.state.status
+        return self._state.status
 
     @property
     def results(self) -> dict[str, Any]:
         """Results of the succeeded nodes by id."""
-        return self.state.results()
+        return self._state.results()
 
 
 class RunHandle:
@@ -89,7 +115,7 @@ class RunHandle:
         except asyncio.CancelledError:
             self.cancel()
             raise
-        return RunResult(self._run.state(), list(self._run.log))
+        return RunResult(self._run.state(), self._run.log)  # the log is final: nothing follows run_finished
 
     async def events(self, after: int = -1) -> AsyncIterator[Event]:
         """Every event with ``seq > after``, in order: first those already emitted, then live

@@ -7,9 +7,12 @@ attempt is a future whose done-callback records the outcome and settles downstre
 blocks, nothing polls, and no node waits in a task of its own before it is ready, so an idle
 node costs a few list slots.
 
-Every state change appends one typed event to ``log`` and is mirrored in the node's
+Every state change appends one event to ``log`` and is mirrored in the node's
 :class:`~core_engine.state.NodeRun`, so the final :class:`~core_engine.state.RunState` is built
-without reading the log; ``replay(log)`` must give the same state (property-tested).
+without reading the log; ``replay(log)`` must give the same state (property-tested). The log is
+an :class:`~core_engine.execution.eventlog.EventLog`: the hot path writes a plain node's queued,
+started and succeeded events straight into its compact columns, and typed events are made only
+for listeners and readers.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import heapq
-import itertools
 import logging
 import traceback
 import uuid
@@ -33,7 +35,6 @@ from core_engine.events import (
     ErrorInfo,
     Event,
     NodeFailed,
-    NodeQueued,
     NodeRetrying,
     NodeSkipped,
     NodeStarted,
@@ -44,6 +45,7 @@ from core_engine.events import (
 )
 from core_engine.execution import invoke
 from core_engine.execution.compiled import compile_nodes
+from core_engine.execution.eventlog import QUEUED, STARTED, SUCCEEDED, EventLog
 from core_engine.execution.mapping import Mapped, expand, instance_ended
 from core_engine.execution.options import FailurePolicy, RunOptions, Strategy
 from core_engine.execution.shutdown import finish, stop_now
@@ -65,15 +67,17 @@ _CANCELLED = NodeState.CANCELLED
 _TASK, _INLINE, _THREAD, _PROCESS = invoke.TASK, invoke.INLINE, invoke.THREAD, invoke.PROCESS
 _BAD_ENDS = frozenset({_FAILED, _UPSTREAM_FAILED, _CANCELLED})
 
-# Events on the hot path are made with tuple.__new__, skipping NamedTuple's Python-level
-# __new__ (0.45 -> 0.2 us each); the fields are the same, in declaration order.
-_new = tuple.__new__
-
 # Up to this many running attempts, a coroutine attempt runs inside :meth:`Run._attempt`, which
 # records its outcome in the task's own step (one event-loop turn per node instead of two: what
 # chains and narrow DAGs need). Past it, attempts are bare tasks with a done-callback: the
 # wrapper's frame (~400 bytes) would dominate memory when hundreds of thousands are in flight.
 _EAGER_RECORDING_LIMIT = 1024
+
+
+# Attempts are made with the Task class itself, not ``loop.create_task``: the scheduler must
+# record an attempt as in flight before it takes its first step, which a task factory (an
+# eager one in particular) would not guarantee.
+_Task = asyncio.Task
 
 
 class _AttemptTask(asyncio.Task[Any]):
@@ -121,14 +125,20 @@ class Run:
         self.clock = options.clock
         self.mono = options.monotonic
         self.rng = options.rng
-        self.seq = itertools.count()
-        self.log: list[Event] = []
+        self.log = EventLog()
+        # The hot path appends compact events to the log's columns (see eventlog.py).
+        self.put_kind, self.put_ts, self.put_data = (
+            self.log.kinds.append,
+            self.log.stamps.append,
+            self.log.data.append,
+        )
         self.listeners = options.on_event
         self.waiters: list[asyncio.Future[None]] = []
-        self.emit: Callable[[Event], None] = self._emit_and_notify if self.listeners else self.log.append
+        self.watched = bool(self.listeners)  # someone wants each event as it is recorded
         # One context for every done-callback: add_done_callback would otherwise copy the
         # current context for each attempt (time, and ~128 bytes per in-flight attempt).
         self.callback_context = contextvars.copy_context()
+        self.on_task_done = self._on_task_done  # bound once: in-flight tasks share it
         self.inflight: dict[Unit, asyncio.Future[Any]] = {}  # the running attempt of each unit
         self.timers: dict[Unit, asyncio.TimerHandle] = {}  # per-node timeouts of running attempts
         self.retry_timers: dict[Unit, asyncio.TimerHandle] = {}
@@ -190,15 +200,24 @@ class Run:
     def watch(self, waiter: asyncio.Future[None]) -> None:
         """Wake ``waiter`` at the next event (used by :meth:`RunHandle.events`)."""
         self.waiters.append(waiter)
-        self.emit = self._emit_and_notify
+        self.watched = True
 
-    def _emit_and_notify(self, event: Event) -> None:
-        """Record ``event`` and hand it to listeners and waiting iterators.
+    def next_seq(self) -> int:
+        """The ``seq`` of the next event."""
+        return len(self.log.kinds)
 
-        While nobody listens or waits, ``self.emit`` is bound straight to ``log.append``
-        instead: one C call per event on the hot path.
-        """
+    def emit(self, event: Event) -> None:
+        """Record a typed event (its ``seq`` from :meth:`next_seq`) and notify."""
         self.log.append(event)
+        if self.watched:
+            self._notify(event)
+
+    def _notify_last(self) -> None:
+        """Notify of the event the hot path has just put in the log's columns."""
+        self._notify(self.log[-1])
+
+    def _notify(self, event: Event) -> None:
+        """Hand ``event`` to listeners and wake waiting iterators."""
         if self.listeners:
             self.in_listener = True
             try:
@@ -222,7 +241,7 @@ class Run:
         self.started_mono = self.mono()
         self.emit(
             RunStarted(
-                next(self.seq),
+                self.next_seq(),
                 self.clock(),
                 self.run_id,
                 self.dag.name,
@@ -249,7 +268,7 @@ class Run:
                     continue
                 ts = self.clock()
                 result = resume[nid]
-                self.emit(NodeSucceeded(next(self.seq), ts, nid, None, 0, 0.0, result, True))
+                self.emit(NodeSucceeded(self.next_seq(), ts, nid, None, 0, 0.0, result, True))
                 rec = self.recs[i]
                 rec.state, rec.result, rec.duration, rec.finished_at, rec.resumed = (
                     _SUCCEEDED,
@@ -262,7 +281,9 @@ class Run:
             self._drain(stack)
         for i, left in enumerate(self.remaining):
             if left == 0 and self.recs[i].state is _PENDING:
-                self._decide(i, stack)
+                end = self._decide(i)
+                if end is not None:
+                    stack.append(end)
         self._drain(stack)
         if self.outstanding == 0:
             finish(self)
@@ -293,22 +314,34 @@ class Run:
         """Start one attempt of ``unit`` (the hot path: keep it flat)."""
         if type(unit) is int:
             i, k, rec = unit, None, self.recs[unit]
-            kwargs = self.consts[i].copy()
+            refs = self.refs[i]
+            # The constants are only ever unpacked (``fn(**kwargs)``), so they are shared
+            # unless upstream results join them.
+            kwargs = self.consts[i].copy() if refs else self.consts[i]
         else:
             i, k = unit  # type: ignore[misc]
             rec = self.recs[i].instances[k]  # type: ignore[index]
+            refs = self.refs[i]
             kwargs = self.consts[i].copy()
             kwargs[self.map_param[i]] = self.mapped[i].items[k]  # type: ignore[index]
-        results = self.results
-        for name, j in self.refs[i]:
-            kwargs[name] = results[j]
+        if refs:
+            results = self.results
+            for name, j in refs:
+                kwargs[name] = results[j]
         attempt = rec.attempts + 1
         rec.attempts = attempt
         rec.state = _RUNNING
         ts = self.clock()
         if rec.started_at is None:
             rec.started_at = ts
-        self.emit(_new(NodeStarted, (next(self.seq), ts, self.ids[i], k, attempt)))
+        if attempt == 1 and k is None:
+            self.put_kind(STARTED)
+            self.put_ts(ts)
+            self.put_data(self.ids[i])
+            if self.watched:
+                self._notify_last()
+        else:
+            self.emit(NodeStarted(self.next_seq(), ts, self.ids[i], k, attempt))
         if k is None:
             self.t0[i] = self.mono()
         else:
@@ -319,11 +352,13 @@ class Run:
         try:
             if mode == _TASK:
                 if self.running <= _EAGER_RECORDING_LIMIT:
-                    fut: asyncio.Future[Any] = self.loop.create_task(self._attempt(target, kwargs, unit))
+                    fut: asyncio.Future[Any] = _Task(
+                        self._attempt(target, kwargs, unit, attempt), loop=self.loop
+                    )
                 else:
                     task = _AttemptTask(target(**kwargs), loop=self.loop)
                     task.unit = unit
-                    task.add_done_callback(self._on_task_done, context=self.callback_context)
+                    task.add_done_callback(self.on_task_done, context=self.callback_context)
                     fut = task
             elif mode == _INLINE:
                 result = target(**kwargs)
@@ -360,27 +395,35 @@ class Run:
     # -------------------------------------------------------------- outcomes
 
     async def _attempt(
-        self, fn: Callable[..., Coroutine[Any, Any, Any]], kwargs: dict[str, Any], unit: Unit
+        self, fn: Callable[..., Coroutine[Any, Any, Any]], kwargs: dict[str, Any], unit: Unit, attempt: int
     ) -> None:
-        """Run one coroutine attempt and record its outcome inside the same task step.
+        """Run attempt ``attempt`` of ``unit`` and record its outcome inside the same task step.
 
         Recording here, rather than in a done-callback, saves one event-loop turn per node: a
         downstream node is created in the step that finishes its upstream. An attempt that
         timed out or whose run stopped has already been recorded and is ignored. The coroutine
         is made here, so an attempt cancelled before its first step leaves none unawaited.
         """
+        error: BaseException | None
         try:
             result = await fn(**kwargs)
         except asyncio.CancelledError as exc:
-            self._attempt_ended(unit, asyncio.current_task(), None, exc)
+            result, error = None, exc
         except Exception as exc:
-            self._attempt_ended(unit, asyncio.current_task(), None, exc)
+            result, error = None, exc
         else:
-            self._attempt_ended(unit, asyncio.current_task(), result, None)
+            error = None
+        rec = self.recs[unit] if type(unit) is int else self.recs[unit[0]].instances[unit[1]]  # type: ignore[index]
+        if rec.attempts == attempt:  # else a later attempt (after a timeout) is the live one
+            self._attempt_ended(unit, None, result, error)
 
     def _on_task_done(self, task: _AttemptTask) -> None:
         """Done-callback of a coroutine attempt started past :data:`_EAGER_RECORDING_LIMIT`."""
-        self._on_future_done(task.unit, task)
+        if task.cancelled():
+            self._attempt_ended(task.unit, task, None, asyncio.CancelledError("the attempt was cancelled"))
+            return
+        exc = task.exception()  # not result(): re-raising would add this frame to its traceback
+        self._attempt_ended(task.unit, task, None if exc is not None else task.result(), exc)
 
     def _on_future_done(self, unit: Unit, fut: asyncio.Future[Any]) -> None:
         """Done-callback of a thread or process attempt."""
@@ -393,9 +436,12 @@ class Run:
     def _attempt_ended(
         self, unit: Unit, fut: asyncio.Future[Any] | None, result: Any, exc: BaseException | None
     ) -> None:
-        if self.inflight.get(unit) is not fut:
+        """Record how the attempt ``fut`` of ``unit`` ended (``None``: its latest attempt)."""
+        live = self.inflight.pop(unit, None)
+        if live is None or (fut is not None and live is not fut):
+            if live is not None:
+                self.inflight[unit] = live  # a later attempt of the same unit
             return  # timed out, or the run stopped: already recorded
-        del self.inflight[unit]
         try:
             if self.timers:
                 timer = self.timers.pop(unit, None)
@@ -438,12 +484,11 @@ class Run:
             duration = self.mono() - self.t0[unit]
             ts = self.clock()
             rec = self.recs[unit]
-            self.emit(
-                _new(
-                    NodeSucceeded,
-                    (next(self.seq), ts, self.ids[unit], None, rec.attempts, duration, result, False),
-                )
-            )
+            self.put_kind(SUCCEEDED)
+            self.put_ts(ts)
+            self.put_data((self.ids[unit], rec.attempts, duration, result))
+            if self.watched:
+                self._notify_last()
             rec.result, rec.duration, rec.finished_at, rec.error = result, duration, ts, None
             self._settle(unit, _SUCCEEDED, result)
             return
@@ -451,7 +496,7 @@ class Run:
         ts = self.clock()
         i, k = unit  # type: ignore[misc]
         inst = self.recs[i].instances[k]  # type: ignore[index]
-        self.emit(NodeSucceeded(next(self.seq), ts, self.ids[i], k, inst.attempts, duration, result, False))
+        self.emit(NodeSucceeded(self.next_seq(), ts, self.ids[i], k, inst.attempts, duration, result, False))
         inst.state, inst.result, inst.duration, inst.finished_at, inst.error = (
             _SUCCEEDED,
             result,
@@ -469,7 +514,7 @@ class Run:
         nid = self.ids[i]
         if isinstance(exc, SkipNode):
             rec.state, rec.reason, rec.finished_at = _SKIPPED, exc.reason, ts
-            self.emit(NodeSkipped(next(self.seq), ts, nid, k, rec.attempts, exc.reason))
+            self.emit(NodeSkipped(self.next_seq(), ts, nid, k, rec.attempts, exc.reason))
             if k is None:
                 self._settle(i, _SKIPPED, None)
             else:
@@ -481,11 +526,11 @@ class Run:
         if not self.stopping and rec.attempts < policy.max_attempts and policy.retries(exc):
             delay = policy.delay(rec.attempts, self.rng.random())
             rec.state = _RETRYING
-            self.emit(NodeRetrying(next(self.seq), ts, nid, k, rec.attempts, duration, delay, error))
+            self.emit(NodeRetrying(self.next_seq(), ts, nid, k, rec.attempts, duration, delay, error))
             self.retry_timers[unit] = self.loop.call_later(delay, self._retry, unit)
             return
         rec.state, rec.duration, rec.finished_at = _FAILED, duration, ts
-        self.emit(NodeFailed(next(self.seq), ts, nid, k, rec.attempts, duration, error))
+        self.emit(NodeFailed(self.next_seq(), ts, nid, k, rec.attempts, duration, error))
         if k is None:
             self._node_failed(i)
         else:
@@ -530,9 +575,11 @@ class Run:
                 left = remaining[j] - 1
                 remaining[j] = left
                 if left == 0 and recs[j].state is _PENDING and not self.stopping:
-                    if stack is None:
-                        stack = []
-                    self._decide(j, stack)
+                    end = self._decide(j)
+                    if end is not None:
+                        if stack is None:
+                            stack = []
+                        stack.append(end)
             if not stack:
                 break
             i, state, result = stack.pop()
@@ -547,9 +594,12 @@ class Run:
         elif self.outstanding == 0 and not self.done.done():
             finish(self)
 
-    def _decide(self, j: int, stack: list[tuple[int, NodeState, Any]]) -> None:
-        """All upstream nodes of ``j`` ended: queue it, or end it by its trigger rule (pushing
-        it on ``stack`` to be settled)."""
+    def _decide(self, j: int) -> tuple[int, NodeState, Any] | None:
+        """All upstream nodes of ``j`` ended: queue it, or end it by its trigger rule.
+
+        Returns ``(j, state, result)`` when ``j`` ended without running, to be settled by the
+        caller (see :meth:`_settle`), else ``None``.
+        """
         flags = self.flags[j]
         if flags:
             trigger = self.dag.nodes[j].trigger
@@ -567,19 +617,22 @@ class Run:
                         self.ids[u] for u in self.dag.upstream[j] if self.recs[u].state in _BAD_ENDS
                     )
                     rec.reason = culprit
-                    self.emit(NodeUpstreamFailed(next(self.seq), ts, self.ids[j], culprit))
+                    self.emit(NodeUpstreamFailed(self.next_seq(), ts, self.ids[j], culprit))
                 else:
                     rec.reason = "upstream skipped"
-                    self.emit(NodeSkipped(next(self.seq), ts, self.ids[j], None, 0, rec.reason))
+                    self.emit(NodeSkipped(self.next_seq(), ts, self.ids[j], None, 0, rec.reason))
                 rec.state = end  # no longer PENDING: no other upstream decides it again
-                stack.append((j, end, None))
-                return
+                return (j, end, None)
         if self.map_param[j] is not None:
-            expand(self, j, stack)
-            return
+            return expand(self, j)
         self.recs[j].state = _QUEUED
-        self.emit(_new(NodeQueued, (next(self.seq), self.clock(), self.ids[j], None)))
+        self.put_kind(QUEUED)
+        self.put_ts(self.clock())
+        self.put_data(self.ids[j])
+        if self.watched:
+            self._notify_last()
         self.enqueue(j)
+        return None
 
     def _level_ended(self, lvl: int) -> None:
         self.level_left[lvl] -= 1
