@@ -17,6 +17,9 @@ Fixtures:
     session: a SQLModel session on ``db_url`` inside a transaction rolled back after the test;
         ``session.commit()`` only releases a savepoint, so tests never see each other's rows.
     serve: runs an ASGI app's lifespan through the ASGI protocol and hands out an HTTP client.
+    unreachable_redis_url: a Redis URL on a free port where nothing listens.
+    redis_server: a started private ``redis-server`` (:class:`servers.RedisServer`), killed after
+        the test; for tests that stop Redis or kill its connections.
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ from starlette.types import ASGIApp, Message
 from open_backend.db.engine import create_engine_for_url
 from open_backend.db.migrate import upgrade_database
 from open_backend.settings import normalize_database_url
+
+from .servers import RedisServer, free_port
 
 POSTGRES_SERVER_URL = normalize_database_url(
     os.environ.get("OPEN_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
@@ -227,3 +232,18 @@ def serve() -> Callable[[ASGIApp], contextlib.AbstractAsyncContextManager[httpx.
     A startup that fails raises the app's own exception.
     """
     return _serve
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    server = RedisServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.kill()
+
+
+@pytest.fixture
+def unreachable_redis_url() -> str:
+    return f"redis://127.0.0.1:{free_port()}/0"

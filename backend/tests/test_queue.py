@@ -6,11 +6,7 @@ Uses real Redis servers: a throwaway ``redis-server`` on a free port for the tes
 from __future__ import annotations
 
 import contextlib
-import shutil
-import socket
-import subprocess
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -21,37 +17,9 @@ from open_backend.app import create_app
 from open_backend.queue import dump_job, load_job
 from open_backend.settings import Environment, Settings
 
+from .servers import RedisServer
+
 Serve = Callable[[ASGIApp], contextlib.AbstractAsyncContextManager[httpx.AsyncClient]]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@pytest.fixture
-def redis_server() -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """A private redis-server on a free loopback port; yields (url, process)."""
-    binary = shutil.which("redis-server")
-    assert binary is not None, "redis-server must be installed to run these tests"
-    port = _free_port()
-    proc = subprocess.Popen(
-        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while True:
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
-            break
-        assert time.monotonic() < deadline, "redis-server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"redis://127.0.0.1:{port}/0", proc
-    finally:
-        proc.kill()
-        proc.wait()
 
 
 def test_jobs_are_serialised_as_json() -> None:
@@ -61,9 +29,9 @@ def test_jobs_are_serialised_as_json() -> None:
 
 
 async def test_lifespan_builds_a_redis_pool_that_answers(
-    serve: Serve, sqlite_url: str, redis_server: tuple[str, subprocess.Popen[bytes]]
+    serve: Serve, sqlite_url: str, redis_server: RedisServer
 ) -> None:
-    url, _ = redis_server
+    url = redis_server.url
     app = create_app(Settings(env=Environment.TEST, database_url=sqlite_url, redis_url=url))
     async with serve(app) as client:
         assert await app.state.redis.ping() is True
@@ -79,20 +47,21 @@ async def test_without_redis_url_there_is_no_pool(serve: Serve, sqlite_url: str)
 
 
 async def test_readyz_is_503_when_redis_goes_away(
-    serve: Serve, sqlite_url: str, redis_server: tuple[str, subprocess.Popen[bytes]]
+    serve: Serve, sqlite_url: str, redis_server: RedisServer
 ) -> None:
-    url, proc = redis_server
+    url = redis_server.url
     app = create_app(Settings(env=Environment.TEST, database_url=sqlite_url, redis_url=url))
     async with serve(app) as client:
-        proc.kill()
-        proc.wait()
+        redis_server.kill()
         response = await client.get("/readyz")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "reason": "redis_unreachable"}
 
 
-async def test_startup_fails_when_redis_is_unreachable(serve: Serve, sqlite_url: str) -> None:
-    url = f"redis://127.0.0.1:{_free_port()}/0"
+async def test_startup_fails_when_redis_is_unreachable(
+    serve: Serve, sqlite_url: str, unreachable_redis_url: str
+) -> None:
+    url = unreachable_redis_url
     app = create_app(Settings(env=Environment.TEST, database_url=sqlite_url, redis_url=url))
     with pytest.raises(RedisConnectionError):
         async with serve(app):

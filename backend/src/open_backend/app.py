@@ -35,7 +35,6 @@ from open_backend.executions.reconciler import Reconciler
 from open_backend.executions.runner import RunnerDeps
 from open_backend.graphql.view import graphql_routes
 from open_backend.health import health_routes
-from open_backend.live.bus import NullBus
 from open_backend.live.local_bus import LocalEventBus
 from open_backend.live.redis_bus import RedisEventBus
 from open_backend.oidc_routes import oidc_routes
@@ -68,7 +67,7 @@ def _executor(app: Starlette, settings: Settings) -> tuple[Dispatcher, Reconcile
         app.state.sessions,
         settings,
         registry=task_types(settings),
-        bus=getattr(app.state, "bus", None) or NullBus(),
+        bus=app.state.bus,
     )
     executor = InProcessExecutor(deps)
     reconciler = Reconciler(

@@ -1,16 +1,14 @@
 """Live updates on real servers: the app served by uvicorn on a free loopback port, called over
 real HTTP and a real graphql-transport-ws client (gql with websockets), on both databases;
 Redis at ``OPEN_TEST_REDIS_URL`` (default ``redis://127.0.0.1:6379/0``) or a private
-``redis-server`` for the tests that kill connections.
+``redis-server`` (the ``redis_server`` fixture) for the tests that kill connections.
 
 Fixtures:
     served: the app without ``REDIS_URL`` (in-process executor and bus) on PostgreSQL and on
         SQLite, served by uvicorn for a whole module; a :class:`Served` to call it.
     alice, bob: users signed up through the API once per module, each owning an organization.
     redis_url: the shared test Redis.
-    unreachable_redis_url: a Redis URL where nothing listens.
     prefix: a Redis channel prefix unique to the test.
-    private_redis: a throwaway ``redis-server`` on a free port: ``(url, process)``.
     store: a :class:`Store` of committed rows on ``db_url``, for the follower tests.
 """
 
@@ -21,10 +19,9 @@ import contextlib
 import os
 import shutil
 import socket
-import subprocess
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -66,13 +63,6 @@ CREATE_API_KEY = "mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { s
 EXECUTE = "mutation($i: ExecuteDagInput!) { executeDag(input: $i) { id status } }"
 STATUS = "query($id: ID!) { execution(id: $id) { status } }"
 EVENTS = "query($id: ID!) { execution(id: $id) { events(first: 100) { nodes { sequence kind } } } }"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def node(node_id: str, kind: str = "noop", depends_on: tuple[str, ...] = (), **config: Any) -> dict[str, Any]:
@@ -276,37 +266,8 @@ def redis_url() -> str:
 
 
 @pytest.fixture
-def unreachable_redis_url() -> str:
-    """A Redis URL on a free port where nothing listens."""
-    return f"redis://127.0.0.1:{free_port()}/0"
-
-
-@pytest.fixture
 def prefix() -> str:
     return f"test-{uuid.uuid4().hex[:12]}:"
-
-
-@pytest.fixture
-def private_redis() -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """A redis-server of this test only, on a free loopback port."""
-    binary = shutil.which("redis-server")
-    assert binary is not None, "redis-server must be installed to run these tests"
-    port = free_port()
-    proc = subprocess.Popen(
-        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while True:
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
-            break
-        assert time.monotonic() < deadline, "redis-server did not start"
-        time.sleep(0.02)
-    try:
-        yield f"redis://127.0.0.1:{port}/0", proc
-    finally:
-        proc.kill()
-        proc.wait()
 
 
 class Store:

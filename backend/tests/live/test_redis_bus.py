@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import shutil
-import subprocess
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
@@ -20,6 +18,8 @@ from open_backend.live.publish import execution_channel, publish_events
 from open_backend.live.redis_bus import RedisEventBus
 
 if TYPE_CHECKING:
+    from servers import RedisServer
+
     from conftest import Store
 
 
@@ -93,9 +93,9 @@ async def test_unsubscribing_the_last_local_subscriber_unsubscribes_in_redis(
 
 
 async def test_the_subscriber_reconnects_after_its_connection_is_killed(
-    private_redis: tuple[str, subprocess.Popen[bytes]],
+    redis_server: RedisServer,
 ) -> None:
-    url, _ = private_redis
+    url = redis_server.url
     async with (
         started(url) as publisher,
         started(url) as subscriber,
@@ -111,25 +111,15 @@ async def test_the_subscriber_reconnects_after_its_connection_is_killed(
 
 
 async def test_both_sides_recover_after_redis_restarts(
-    private_redis: tuple[str, subprocess.Popen[bytes]], caplog: pytest.LogCaptureFixture
+    redis_server: RedisServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    url, proc = private_redis
-    port = url.rsplit(":", 1)[1].split("/")[0]
+    url = redis_server.url
     async with started(url) as publisher, started(url) as subscriber, subscriber.subscribe("c") as messages:
-        proc.kill()
-        await asyncio.to_thread(proc.wait)
+        redis_server.kill()
         publisher.publish("c", {"n": "lost"})  # neither blocks nor raises
         await asyncio.sleep(0.1)
-        restarted = await asyncio.create_subprocess_exec(
-            *(shutil.which("redis-server") or "redis-server", "--bind", "127.0.0.1", "--port", port),
-            *("--save", "", "--appendonly", "no"),
-            stdout=subprocess.DEVNULL,
-        )
-        try:
-            assert "n" in await publish_until_received(publisher, messages, "c", deadline_s=5)
-        finally:
-            restarted.kill()
-            await restarted.wait()
+        redis_server.start(wait=False)
+        assert "n" in await publish_until_received(publisher, messages, "c", deadline_s=5)
     assert publisher.drops.dropped >= 1
     assert any("dropped" in record.getMessage() for record in caplog.records)
 

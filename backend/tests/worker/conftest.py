@@ -234,6 +234,17 @@ class Platform:
             raise AssertionError(f"execution {execution_id} did not end; worker logs:\n{logs}") from None
         return ended_row
 
+    async def check_log(self, execution_id: uuid.UUID) -> None:
+        """The stored log has consecutive sequences, replays, and agrees with the rows
+        (``replayExecution``'s check)."""
+        events = await self.events(execution_id)
+        assert [e.sequence for e in events] == list(range(len(events)))
+        row = await self.execution(execution_id)
+        admin = Principal(Identity(user_id=uuid.uuid4()), row.organization_id, Role.ADMIN)
+        async with self.sessions() as session:
+            report = await service.replay_execution(session, admin, execution_id)
+        assert report.matches, report.differences
+
     async def node_started(self, execution_id: uuid.UUID, node_id: str, attempt: int) -> None:
         """Wait until the stored log says ``node_id`` started ``attempt``."""
 

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import shutil
-import socket
-import subprocess
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
 import pytest
@@ -18,58 +15,11 @@ from sqlalchemy.engine import make_url
 from open_backend.queue import ArqDispatcher, connect
 
 from .conftest import definition, node
-from .test_durability import check_log_and_projections
 
 if TYPE_CHECKING:
+    from servers import RedisServer
+
     from .conftest import Platform
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-class RedisServer:
-    """A private ``redis-server`` on its own port, without persistence (like the dev setup)."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        binary = shutil.which("redis-server")
-        assert binary is not None, "redis-server is part of this machine's setup"
-        self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )
-
-    async def ready(self) -> None:
-        for _ in range(200):
-            with contextlib.suppress(OSError):
-                _, writer = await asyncio.open_connection("127.0.0.1", self.port)
-                writer.close()
-                return
-            await asyncio.sleep(0.02)
-        raise AssertionError("redis-server did not start")
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(5)
-
-
-@pytest.fixture
-def redis_server() -> Iterator[RedisServer]:
-    server = RedisServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.kill()
 
 
 class TcpProxy:
@@ -77,14 +27,15 @@ class TcpProxy:
 
     def __init__(self, target_port: int) -> None:
         self.target_port = target_port
-        self.port = free_port()
+        self.port = 0  # chosen by the system when the proxy starts
         self.up = True
         self.links: set[asyncio.StreamWriter] = set()
         self.handlers: set[asyncio.Task[None]] = set()
         self.server: asyncio.Server | None = None
 
     async def start(self) -> None:
-        self.server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self.port = self.server.sockets[0].getsockname()[1]
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
@@ -143,7 +94,6 @@ async def postgres_proxy(platform: Platform) -> AsyncIterator[TcpProxy]:
 async def test_redis_restarting_mid_run_loses_nothing_and_the_queue_recovers(
     platform: Platform, redis_server: RedisServer
 ) -> None:
-    await redis_server.ready()
     await platform.worker(REDIS_URL=redis_server.url)
     pool = await connect(redis_server.url)
     dispatcher = ArqDispatcher(pool, platform.queue)
@@ -160,14 +110,13 @@ async def test_redis_restarting_mid_run_loses_nothing_and_the_queue_recovers(
     redis_server.kill()  # everything in Redis is gone: it keeps no data
     await pool.aclose()
     await asyncio.sleep(1.0)
-    redis_server.start()
-    await redis_server.ready()
+    await asyncio.to_thread(redis_server.start)
 
     finished = await platform.finished(row.id)
     assert finished.status.value == "succeeded"
     started = Counter(e.payload["node_id"] for e in await platform.events(row.id) if e.kind == "node_started")
     assert started == {"first": 1, "nap": 1, "last": 1}
-    await check_log_and_projections(platform, row.id)
+    await platform.check_log(row.id)
 
     after = await platform.execute(principal, dag, submit=False)  # the worker reads the new Redis
     assert after.dispatch_job_id is not None
@@ -204,5 +153,5 @@ async def test_postgres_unreachable_for_seconds_loses_no_event(
     started = Counter(e.payload["node_id"] for e in events if e.kind == "node_started")
     succeeded = Counter(e.payload["node_id"] for e in events if e.kind == "node_succeeded")
     assert started == succeeded == {"first": 1, "nap": 1, "second": 1, "last": 1}, worker.log()
-    await check_log_and_projections(platform, row.id)
+    await platform.check_log(row.id)
     assert any("retrying in" in line for line in worker.lines)  # the writes did fail, and were retried

@@ -17,10 +17,12 @@ from datetime import datetime
 from typing import Any, Protocol
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from open_backend.db.models import Execution, ExecutionStatus
+from open_backend.db.types import utcnow
 from open_backend.live.publish import publish_execution
 
 
@@ -67,6 +69,23 @@ async def mark_dispatched(session: AsyncSession, execution_id: uuid.UUID, job_id
         .returning(col(Execution.id))
     )
     return marked.first() is not None
+
+
+async def dispatch_again(
+    sessions: async_sessionmaker[AsyncSession], dispatcher: Dispatcher, execution_id: uuid.UUID
+) -> bool:
+    """Hand the ``queued`` execution over with a new job, recorded before it is submitted.
+    Returns whether the execution was still ``queued`` (otherwise nothing is done).
+
+    Raises:
+        sqlalchemy.exc.SQLAlchemyError: the database failed.
+    """
+    job_id = new_job_id()
+    async with sessions() as session, session.begin():
+        if not await mark_dispatched(session, execution_id, job_id, utcnow()):
+            return False
+    await dispatcher.submit(execution_id, job_id)
+    return True
 
 
 async def hand_over(app: Any, execution: Execution) -> None:

@@ -49,7 +49,7 @@ from open_backend.executions.projection import (
     node_rows,
     to_datetime,
 )
-from open_backend.live.bus import EventBus, NullBus
+from open_backend.live.bus import NullPublisher, Publisher
 from open_backend.live.publish import publish_events, publish_execution
 
 logger = logging.getLogger(__name__)
@@ -83,13 +83,13 @@ class EventLog:
         interval_s: float,
         *,
         organization_id: uuid.UUID,
-        bus: EventBus | None = None,
+        bus: Publisher | None = None,
         lease: Lease | None = None,
         heartbeat_s: float = 1.0,
     ) -> None:
         self.sessions = sessions
         self.organization_id = organization_id
-        self.bus: EventBus = bus if bus is not None else NullBus()
+        self.bus: Publisher = bus if bus is not None else NullPublisher()
         self.execution_id = execution_id
         self.artifacts = artifacts
         self.interval_s = interval_s
@@ -169,47 +169,40 @@ class EventLog:
         self._closing.set()  # never cancel the flusher: a batch half-written would be retried, not lost
         if self._flusher is not None:
             await self._flusher
-        if self.lease is None:
-            await self.flush()
-            return
-        delay = self.interval_s
-        while not self.lease.lost:  # the last batch is retried until written, or refused
-            try:
-                await self.flush()
-                return
-            except LeaseLost:
-                return
-            except Exception:
-                delay = min(delay * 2, _MAX_RETRY_DELAY_S)
-                logger.warning(
-                    "writing the last events of execution %s failed; retrying in %.2f s",
-                    self.execution_id,
-                    delay,
-                    exc_info=True,
-                )
-                await asyncio.sleep(delay)
 
     async def _flush_periodically(self) -> None:
-        delay = self.interval_s
-        while not self._closing.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._closing.wait(), delay)
+        """Flush every ``interval_s`` (renewing the lease when idle); once closing, flush until
+        everything is written or the lease is lost. A failed batch is retried with backoff; when
+        closing without a lease, the failure is raised instead."""
+        delay, failed = self.interval_s, False
+        while True:
+            if not self._closing.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._closing.wait(), delay)
+            elif failed:
+                await asyncio.sleep(delay)
+            closing = self._closing.is_set()
             try:
                 await self.flush()
+                if closing:
+                    return
                 if self.lease is not None and time.monotonic() - self.lease.renewed_at >= self.heartbeat_s:
                     async with self.sessions() as session, session.begin():
                         await self.lease.renew(session)
-                delay = self.interval_s
             except LeaseLost:
                 logger.warning(
                     "execution %s: lease lost, its remaining events are refused", self.execution_id
                 )
                 return
             except Exception:  # the batch stays buffered: the next flush retries it
-                delay = min(delay * 2, _MAX_RETRY_DELAY_S)
+                if closing and self.lease is None:
+                    raise
+                delay, failed = min(delay * 2, _MAX_RETRY_DELAY_S), True
                 logger.exception(
                     "writing the events of execution %s failed; retrying in %.2f s", self.execution_id, delay
                 )
+                continue
+            delay, failed = self.interval_s, False
 
     async def flush(self) -> None:
         """Write the buffered events and the projection rows they changed, in one transaction.

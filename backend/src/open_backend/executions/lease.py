@@ -60,22 +60,9 @@ def new_token(worker_id: str) -> str:
     return f"{worker_id[:230]}/{secrets.token_hex(8)}"
 
 
-@dataclass(frozen=True, slots=True)
-class Claim:
-    """A successful claim.
-
-    Attributes:
-        token: the lease token (fencing token) of this claim.
-        taken_over: the execution was ``running`` under an expired lease (its holder died or
-            was partitioned), as opposed to ``queued``.
-    """
-
-    token: str
-    taken_over: bool
-
-
-async def claim(session: AsyncSession, execution_id: uuid.UUID, worker_id: str, ttl_s: float) -> Claim | None:
-    """Take the lease of ``execution_id`` for ``ttl_s`` seconds, in the session's transaction.
+async def claim(session: AsyncSession, execution_id: uuid.UUID, worker_id: str, ttl_s: float) -> str | None:
+    """Take the lease of ``execution_id`` for ``ttl_s`` seconds, in the session's transaction;
+    returns the claim's lease token (its fencing token).
 
     Returns ``None`` when the execution is not claimable: ended, held under a live lease, missing,
     or its DAG already runs ``max_concurrent_executions`` executions.
@@ -83,14 +70,11 @@ async def claim(session: AsyncSession, execution_id: uuid.UUID, worker_id: str, 
     Raises:
         sqlalchemy.exc.SQLAlchemyError: the database failed.
     """
-    found = (
-        await session.exec(
-            select(Execution.dag_id, Execution.status).where(col(Execution.id) == execution_id)
-        )
+    dag_id = (
+        await session.exec(select(Execution.dag_id).where(col(Execution.id) == execution_id))
     ).one_or_none()
-    if found is None:
+    if dag_id is None:
         return None
-    dag_id, status = found
     limit = (
         await session.exec(
             select(Dag.max_concurrent_executions).where(col(Dag.id) == dag_id).with_for_update()
@@ -127,9 +111,7 @@ async def claim(session: AsyncSession, execution_id: uuid.UUID, worker_id: str, 
         )
         .returning(col(Execution.id))
     )
-    if claimed.first() is None:
-        return None
-    return Claim(token=token, taken_over=status is ExecutionStatus.RUNNING)
+    return token if claimed.first() is not None else None
 
 
 @dataclass

@@ -34,7 +34,6 @@ from core_engine import (
     DefinitionError,
     NodeState,
     ParamsError,
-    ReplayError,
     RunHandle,
     start,
 )
@@ -43,10 +42,10 @@ from open_backend.db.models import Dag, DagVersion, Execution, ExecutionStatus, 
 from open_backend.db.types import utcnow
 from open_backend.executions.artifacts import ArtifactStore
 from open_backend.executions.callables import guard_callables
-from open_backend.executions.dispatch import Dispatcher, mark_dispatched, new_job_id
+from open_backend.executions.dispatch import Dispatcher, dispatch_again, mark_dispatched, new_job_id
 from open_backend.executions.event_log import EventLog
 from open_backend.executions.lease import Lease, claim
-from open_backend.live.bus import EventBus, NullBus
+from open_backend.live.bus import NullPublisher, Publisher
 from open_backend.live.publish import publish_execution
 from open_backend.settings import Settings
 
@@ -83,7 +82,7 @@ class RunnerDeps:
     settings: Settings
     worker_id: str = field(default_factory=lambda: f"local/{uuid.uuid4().hex[:8]}")
     registry: TaskTypeRegistry = field(default_factory=TaskTypeRegistry.builtin)
-    bus: EventBus = field(default_factory=NullBus)
+    bus: Publisher = field(default_factory=NullPublisher)
     dispatcher: Dispatcher | None = None
     runs: dict[uuid.UUID, ActiveRun] = field(default_factory=dict)
 
@@ -131,15 +130,16 @@ class _Plan:
     definition: dict[str, Any]
     resume: dict[str, Any]
     prior_attempts: dict[str, int]
+    lease: Lease
+    log: EventLog
 
 
-async def _prepare(
-    deps: RunnerDeps, execution_id: uuid.UUID, log_of: Any
-) -> tuple[_Plan, Lease, EventLog] | None:
+async def _prepare(deps: RunnerDeps, execution_id: uuid.UUID) -> _Plan | None:
+    """Claim the execution and gather what its run needs (``None``: not claimable)."""
     settings = deps.settings
     async with deps.sessions() as session, session.begin():
-        claimed = await claim(session, execution_id, deps.worker_id, settings.lease_ttl_s)
-        if claimed is None:
+        token = await claim(session, execution_id, deps.worker_id, settings.lease_ttl_s)
+        if token is None:
             return None
         execution = await session.get_one(Execution, execution_id, populate_existing=True)
         version = await session.get_one(DagVersion, execution.dag_version_id)
@@ -148,8 +148,17 @@ async def _prepare(
             if execution.retry_of_id is not None
             else {}
         )
-        lease = Lease(execution_id, claimed.token, settings.lease_ttl_s)
-        log: EventLog = log_of(execution, lease)
+        lease = Lease(execution_id, token, settings.lease_ttl_s)
+        log = EventLog(
+            deps.sessions,
+            execution_id,
+            deps.artifacts,
+            settings.event_flush_interval_s,
+            organization_id=execution.organization_id,
+            bus=deps.bus,
+            lease=lease,
+            heartbeat_s=settings.heartbeat_interval_s,
+        )
         state = await log.restore(session)  # a takeover continues the stored log
         prior: dict[str, int] = {}
         if log.restored:
@@ -160,7 +169,7 @@ async def _prepare(
                 if run.attempts > 0 and run.state is not NodeState.SUCCEEDED
             }
             logger.info("execution %s taken over by %s", execution_id, deps.worker_id)
-    return _Plan(execution, version.definition, resume, prior), lease, log
+    return _Plan(execution, version.definition, resume, prior, lease, log)
 
 
 async def run_execution(deps: RunnerDeps, execution_id: uuid.UUID) -> None:
@@ -178,23 +187,10 @@ async def run_execution(deps: RunnerDeps, execution_id: uuid.UUID) -> None:
         OSError: a large result could not be read back.
     """
     settings = deps.settings
-
-    def log_of(execution: Execution, lease: Lease) -> EventLog:
-        return EventLog(
-            deps.sessions,
-            execution.id,
-            deps.artifacts,
-            settings.event_flush_interval_s,
-            organization_id=execution.organization_id,
-            bus=deps.bus,
-            lease=lease,
-            heartbeat_s=settings.heartbeat_interval_s,
-        )
-
-    prepared = await _prepare(deps, execution_id, log_of)
-    if prepared is None:
+    plan = await _prepare(deps, execution_id)
+    if plan is None:
         return
-    plan, lease, log = prepared
+    lease, log = plan.lease, plan.log
     try:
         dag = DAG.from_dict(plan.definition, resolve_callables=False, registry=deps.registry)
         dag = guard_callables(dag, settings.callable_module_allow_list, deps.registry)
@@ -277,7 +273,7 @@ async def dispatch_next_of_dag(deps: RunnerDeps, dag_id: uuid.UUID) -> None:
     if deps.dispatcher is None:
         return
     try:
-        async with deps.sessions() as session, session.begin():
+        async with deps.sessions() as session:
             limit = (
                 await session.exec(select(Dag.max_concurrent_executions).where(col(Dag.id) == dag_id))
             ).one_or_none()
@@ -291,22 +287,7 @@ async def dispatch_next_of_dag(deps: RunnerDeps, dag_id: uuid.UUID) -> None:
                     .limit(1)
                 )
             ).one_or_none()
-            if waiting is None:
-                return
-            job_id = new_job_id()
-            await mark_dispatched(session, waiting, job_id, utcnow())
+        if waiting is not None:
+            await dispatch_again(deps.sessions, deps.dispatcher, waiting)
     except Exception:
         logger.exception("dispatching the next execution of DAG %s failed", dag_id)
-        return
-    await deps.dispatcher.submit(waiting, job_id)
-
-
-__all__ = [
-    "ActiveRun",
-    "ReplayError",
-    "RunnerDeps",
-    "dispatch_next_of_dag",
-    "hand_back",
-    "resume_results",
-    "run_execution",
-]

@@ -2,6 +2,7 @@
 
 ``publish`` never blocks and never raises: a message that cannot be delivered (no subscriber,
 Redis down, a full buffer) is dropped, since subscribers recover from the stored event log.
+Publishers need only :class:`Publisher`; subscribers need the whole :class:`EventBus`.
 """
 
 from __future__ import annotations
@@ -11,12 +12,16 @@ from collections.abc import AsyncIterator
 from typing import Any, Protocol
 
 
-class EventBus(Protocol):
-    """Fan-out of JSON messages by channel name."""
+class Publisher(Protocol):
+    """The publishing side of a bus."""
 
     def publish(self, channel: str, message: dict[str, Any]) -> None:
         """Queue ``message`` (a JSON object) for the subscribers of ``channel``; never blocks or raises."""
         ...
+
+
+class EventBus(Publisher, Protocol):
+    """Fan-out of JSON messages by channel name."""
 
     def subscribe(
         self, channel: str
@@ -26,14 +31,9 @@ class EventBus(Protocol):
         ...
 
 
-class NullBus:
-    """A bus with no subscribers: publishing drops the message. For runs nobody watches live."""
+class NullPublisher:
+    """A :class:`Publisher` nobody listens to: publishing drops the message. For runs without
+    live subscribers (tests, tools)."""
 
     def publish(self, channel: str, message: dict[str, Any]) -> None:
         """Drop ``message``."""
-
-    @contextlib.asynccontextmanager
-    async def subscribe(self, channel: str) -> AsyncIterator[AsyncIterator[dict[str, Any]]]:
-        """Raises ``NotImplementedError``: nothing is ever delivered on a null bus."""
-        raise NotImplementedError("the null bus delivers nothing; use a LocalEventBus or RedisEventBus")
-        yield  # pragma: no cover

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from open_backend.live.bus import EventBus
+from open_backend.live.bus import Publisher
 
 
 def execution_channel(execution_id: uuid.UUID) -> str:
@@ -25,14 +25,14 @@ def organization_channel(organization_id: uuid.UUID) -> str:
     return f"open:organization:{organization_id.hex}:executions"
 
 
-def publish_events(bus: EventBus, execution_id: uuid.UUID, payloads: list[dict[str, Any]]) -> None:
+def publish_events(bus: Publisher, execution_id: uuid.UUID, payloads: list[dict[str, Any]]) -> None:
     """Announce committed events (``payloads`` as stored, in sequence order)."""
     if payloads:
         bus.publish(execution_channel(execution_id), {"type": "events", "events": payloads})
 
 
 def publish_execution(
-    bus: EventBus, organization_id: uuid.UUID, execution_id: uuid.UUID, status: str
+    bus: Publisher, organization_id: uuid.UUID, execution_id: uuid.UUID, status: str
 ) -> None:
     """Announce that an execution was created or changed status (``status`` is its new value)."""
     message = {

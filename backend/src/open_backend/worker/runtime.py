@@ -13,8 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from open_backend.db.engine import create_engine, session_factory
 from open_backend.db.migrate import MigrationsNotCurrentError, migration_status
-from open_backend.db.types import utcnow
-from open_backend.executions.dispatch import mark_dispatched, new_job_id
+from open_backend.executions.dispatch import dispatch_again
 from open_backend.executions.reconciler import Reconciler
 from open_backend.executions.runner import RunnerDeps, hand_back, run_execution
 from open_backend.live.redis_bus import RedisEventBus
@@ -94,17 +93,10 @@ class WorkerRuntime:
         assert self.deps is not None
         execution_id = uuid.UUID(hex=execution_hex)
         if self.draining:
-            await self._dispatch_again(execution_id)
+            assert self.deps.dispatcher is not None
+            await dispatch_again(self.deps.sessions, self.deps.dispatcher, execution_id)
             return
         await run_execution(self.deps, execution_id)
-
-    async def _dispatch_again(self, execution_id: uuid.UUID) -> None:
-        assert self.deps is not None and self.deps.dispatcher is not None
-        job_id = new_job_id()
-        async with self.deps.sessions() as session, session.begin():
-            if not await mark_dispatched(session, execution_id, job_id, utcnow()):
-                return
-        await self.deps.dispatcher.submit(execution_id, job_id)
 
     async def drain(self, timeout_s: float) -> None:
         """Stop taking work; wait up to ``timeout_s`` seconds for the runs to end, then hand the
