@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import col
 
-from open_backend.db.models import DagStatus, Execution, ExecutionStatus, Role
+from open_backend.db.models import Dag, DagStatus, Execution, ExecutionStatus, Role
 from open_backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from open_backend.executions import service
 
@@ -66,6 +66,30 @@ async def test_bad_params_fail_validation_naming_each_param(world: World) -> Non
     with pytest.raises(ValidationFailed) as caught:
         await create(world, principal, dag.id, params={"n": "three", "extra": 1})
     assert set(caught.value.details["params"]) == {"n", "extra"}
+
+
+async def test_params_are_still_checked_when_the_version_was_parsed_before(world: World) -> None:
+    principal = await world.principal()
+    dag = await world.dag(principal, world.definition(world.node("a"), params={"n": {"type": "integer"}}))
+    assert (await create(world, principal, dag.id, params={"n": 1})).params == {"n": 1}
+    with pytest.raises(ValidationFailed) as caught:
+        await create(world, principal, dag.id, params={"n": "one"})
+    assert set(caught.value.details["params"]) == {"n"}
+
+
+async def test_without_an_active_version_the_latest_one_runs(world: World) -> None:
+    principal = await world.principal()
+    dag = await world.dag(principal, world.definition(world.node("a")))
+    async with world.sessions() as session:
+        await session.exec(sa.update(Dag).where(col(Dag.id) == dag.id).values(active_version_id=None))
+        await session.commit()
+    assert (await create(world, principal, dag.id)).dag_version_id == dag.active_version_id
+
+
+async def test_an_unknown_dag_is_not_found(world: World) -> None:
+    principal = await world.principal()
+    with pytest.raises(NotFound):
+        await create(world, principal, uuid.uuid4())
 
 
 async def test_a_viewer_cannot_execute(world: World) -> None:

@@ -119,24 +119,34 @@ async def _record_use(session: AsyncSession, key: ApiKey, now: datetime) -> None
 async def _resolve_user(
     session: AsyncSession, user_id: uuid.UUID, *, organization: str | None
 ) -> Authenticated:
-    user_exists = (await session.exec(select(User.id).where(col(User.id) == user_id))).first()
-    if user_exists is None:
-        raise Unauthenticated("the access token is invalid")
-    identity = Identity(user_id=user_id)
-    query = select(Membership).where(col(Membership.user_id) == user_id)
+    organization_id: uuid.UUID | None = None
     if organization is not None:
         organization_id = _parse_uuid(organization)
         if organization_id is None:
+            await _require_user(session, user_id)  # an invalid token wins over a bad header
             raise Forbidden(_NOT_A_MEMBER)
-        query = query.where(col(Membership.organization_id) == organization_id)
-    else:
-        query = query.order_by(col(Membership.created_at), col(Membership.id)).limit(1)
-    membership = (await session.exec(query)).first()
+    # One round trip: the user (which must exist) with its membership, if any.
+    joined = col(Membership.user_id) == col(User.id)
+    if organization_id is not None:
+        joined = sa.and_(joined, col(Membership.organization_id) == organization_id)
+    query = select(User.id, Membership).outerjoin(Membership, joined).where(col(User.id) == user_id)
+    if organization_id is None:
+        query = query.order_by(col(Membership.created_at), col(Membership.id))
+    row = (await session.exec(query.limit(1))).first()
+    if row is None:
+        raise Unauthenticated("the access token is invalid")
+    identity = Identity(user_id=user_id)
+    membership = row[1]
     if membership is None:
         if organization is not None:
             raise Forbidden(_NOT_A_MEMBER)
         return Authenticated(identity, None)
     return Authenticated(identity, Principal(identity, membership.organization_id, membership.role))
+
+
+async def _require_user(session: AsyncSession, user_id: uuid.UUID) -> None:
+    if (await session.exec(select(User.id).where(col(User.id) == user_id))).first() is None:
+        raise Unauthenticated("the access token is invalid")
 
 
 def _parse_uuid(value: str) -> uuid.UUID | None:

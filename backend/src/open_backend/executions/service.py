@@ -17,7 +17,6 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core_engine import (
-    DAG,
     DAGValidationError,
     DefinitionError,
     ParamsError,
@@ -39,6 +38,7 @@ from open_backend.db.models import (
 from open_backend.errors import Conflict, NotFound, ValidationFailed
 from open_backend.executions.dispatch import new_job_id
 from open_backend.executions.lease import db_now
+from open_backend.executions.params_spec import PARAMS_SPECS
 from open_backend.executions.projection import NodeKey, NodeRow, comparable, comparable_from_rows, differences
 from open_backend.services import dags
 from open_backend.services.pagination import Order, Page, paginate
@@ -71,14 +71,14 @@ _BY_SEQUENCE: Order[ExecutionEvent] = Order(
 async def _pick_version(
     session: AsyncSession, principal: Principal, dag_id: uuid.UUID, version: int | None
 ) -> DagVersion:
-    dag = await dags.get_dag(session, principal, dag_id)
+    dag, default = await dags.get_dag_and_default_version(session, principal, dag_id)
     if dag.status is DagStatus.ARCHIVED:
         raise Conflict("an archived DAG cannot run; activate it first")
     if version is not None:
         return await dags.get_version(session, principal, dag_id, version)
-    if dag.active_version_id is not None:
-        return await session.get_one(DagVersion, dag.active_version_id)
-    return await dags.latest_version(session, dag)
+    if default is None:
+        raise NotFound("the DAG has no version")
+    return default
 
 
 async def _by_idempotency_key(session: AsyncSession, principal: Principal, key: str) -> Execution | None:
@@ -96,8 +96,9 @@ def _same_request(existing: Execution, dag_id: uuid.UUID) -> Execution:
     return existing
 
 
-def check_params(definition: dict[str, Any], params: Any) -> dict[str, Any]:
-    """``params`` checked against the definition's declared parameters, defaults filled in.
+def check_params(version: DagVersion, params: Any) -> dict[str, Any]:
+    """``params`` checked against the parameters ``version`` declares, defaults filled in (the
+    declarations are parsed once per version: :data:`~open_backend.executions.params_spec.PARAMS_SPECS`).
 
     Raises:
         ValidationFailed: ``params`` is not an object, or names unknown, missing or ill-typed
@@ -106,11 +107,11 @@ def check_params(definition: dict[str, Any], params: Any) -> dict[str, Any]:
     if not isinstance(params, dict):
         raise ValidationFailed("params must be a JSON object", {"field": "params"})
     try:
-        dag = DAG.from_dict(definition, resolve_callables=False)
+        declared = PARAMS_SPECS.get(version.id, version.definition)
     except (DefinitionError, DAGValidationError) as exc:  # stored versions are valid: a bug if reached
         raise ValidationFailed(f"this DAG version cannot run: {exc}") from exc
     try:
-        return resolve_params(dag.params, params)
+        return resolve_params(declared, params)
     except ParamsError as exc:
         raise ValidationFailed(str(exc), {"field": "params", "params": exc.problems}) from exc
 
@@ -147,7 +148,7 @@ async def execute_dag(
         if existing is not None:
             return _same_request(existing, dag_id)
     picked = await _pick_version(session, principal, dag_id, version)
-    resolved = check_params(picked.definition, params)
+    resolved = check_params(picked, params)
     row = Execution(
         organization_id=principal.organization_id,
         dag_id=dag_id,

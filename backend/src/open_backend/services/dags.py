@@ -263,6 +263,38 @@ async def get_dag(session: AsyncSession, principal: Principal, dag_id: uuid.UUID
     return dag
 
 
+async def get_dag_and_default_version(
+    session: AsyncSession, principal: Principal, dag_id: uuid.UUID
+) -> tuple[Dag, DagVersion | None]:
+    """The live DAG ``dag_id`` of the principal's organization and the version that runs by
+    default: its active version, else its latest (``None`` when it has no version), in one query.
+
+    Raises:
+        NotFound: no such DAG there (other organizations' and deleted DAGs included).
+    """
+    latest = (
+        select(DagVersion.id)
+        .where(col(DagVersion.dag_id) == col(Dag.id))
+        .order_by(col(DagVersion.version).desc())
+        .limit(1)
+        .correlate(Dag)
+        .scalar_subquery()
+    )
+    query = (
+        select(Dag, DagVersion)
+        .outerjoin(DagVersion, col(DagVersion.id) == func.coalesce(col(Dag.active_version_id), latest))
+        .where(
+            col(Dag.organization_id) == principal.organization_id,
+            col(Dag.deleted_at).is_(None),
+            col(Dag.id) == dag_id,
+        )
+    )
+    row = (await session.exec(query)).first()
+    if row is None:
+        raise NotFound("no such DAG")
+    return row[0], row[1]
+
+
 async def _lock_dag(session: AsyncSession, principal: Principal, dag_id: uuid.UUID) -> Dag:
     query = _live_dags(principal).where(col(Dag.id) == dag_id).with_for_update()
     # populate_existing: a row already in the session is refreshed with the values read under the lock
