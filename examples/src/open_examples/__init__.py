@@ -1,0 +1,1 @@
+"""OPEN examples on real input."""
