@@ -4,18 +4,20 @@ Pure functions. The fold itself is core_engine's (:func:`core_engine.replay.appl
 :class:`~core_engine.RunState` built from the stored events; :func:`node_rows` and
 :func:`execution_row` turn it into row values. :func:`comparable` reduces a state to what both
 the event log and the rows can say (run status; per node status, attempts and result), the basis
-of the replay check (:func:`differences`).
+of the replay check (:func:`differences`, :func:`replay_report`), shared by the API's
+``replayExecution`` and the operator's ``openctl replay``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from core_engine import Event, NodeRun, NodeState, RunState, RunStatus, replay
-from open_backend.db.models import ExecutionStatus
+from core_engine import Event, NodeRun, NodeState, RunState, RunStatus, digest, event_from_dict, replay
+from core_engine.replay import ReplayError
+from open_backend.db.models import ExecutionStatus, NodeExecution
 from open_backend.executions.artifacts import ref_of
 
 #: A node row's key: ``(node id, map index)``; ``None`` for the node itself.
@@ -183,3 +185,63 @@ def _node_differences(label: str, left: NodeRun, right: NodeRun) -> list[str]:
     if left.result != right.result:
         found.append(f"node {label}: result differs between the events and the rows")
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayReport:
+    """The replay check of an execution.
+
+    Attributes:
+        matches: the state rebuilt from the events equals the state the rows describe.
+        differences: what differs, one sentence each (empty when ``matches``).
+        events_digest: core_engine ``digest`` of the comparable state from the events.
+        projections_digest: the same digest of the comparable state from the rows.
+        event_count: events replayed.
+    """
+
+    matches: bool
+    differences: list[str]
+    events_digest: str
+    projections_digest: str
+    event_count: int
+
+
+def stored_row(node: NodeExecution) -> NodeRow:
+    """The values of a stored ``node_executions`` row."""
+    return NodeRow(
+        status=node.status,
+        attempts=node.attempts,
+        started_at=node.started_at,
+        finished_at=node.finished_at,
+        duration_s=node.duration_s,
+        result=node.result,
+        result_ref=node.result_ref,
+        error=node.error,
+    )
+
+
+def replay_report(
+    status: ExecutionStatus, payloads: Sequence[Mapping[str, Any]], rows: Mapping[NodeKey, NodeRow]
+) -> ReplayReport:
+    """Replay the stored event ``payloads`` (by sequence) and compare the state with the one the
+    execution's ``status`` and node ``rows`` describe (see :func:`comparable`). A log that does
+    not replay is reported as a difference, never raised. An execution that ended with no event
+    (cancelled while queued) compares its status as equal.
+    """
+    found: list[str] = []
+    try:
+        from_events = comparable(replay(event_from_dict(dict(payload)) for payload in payloads))
+    except (ReplayError, ValueError) as exc:
+        found.append(f"the event log does not replay: {exc}")
+        from_events = comparable(replay([]))
+    from_rows = comparable_from_rows(status, rows)
+    if not payloads and status not in (ExecutionStatus.QUEUED, ExecutionStatus.RUNNING):
+        from_events.status = from_rows.status  # ended before it started (cancelled while queued)
+    found.extend(differences(from_events, from_rows))
+    return ReplayReport(
+        matches=not found,
+        differences=found,
+        events_digest=digest(from_events),
+        projections_digest=digest(from_rows),
+        event_count=len(payloads),
+    )

@@ -20,11 +20,8 @@ from core_engine import (
     DAGValidationError,
     DefinitionError,
     ParamsError,
-    digest,
-    event_from_dict,
     resolve_params,
 )
-from core_engine.replay import ReplayError, replay
 from open_backend.auth.principal import Principal
 from open_backend.db.models import (
     DagStatus,
@@ -39,7 +36,7 @@ from open_backend.errors import Conflict, NotFound, ValidationFailed
 from open_backend.executions.dispatch import new_job_id
 from open_backend.executions.lease import db_now
 from open_backend.executions.params_spec import PARAMS_SPECS
-from open_backend.executions.projection import NodeKey, NodeRow, comparable, comparable_from_rows, differences
+from open_backend.executions.projection import NodeKey, ReplayReport, replay_report, stored_row
 from open_backend.services import dags
 from open_backend.services.pagination import Order, Page, paginate
 
@@ -365,38 +362,6 @@ def timeline(events: list[ExecutionEvent]) -> dict[NodeKey, list[AttemptSpan]]:
     return spans
 
 
-@dataclass(frozen=True, slots=True)
-class ReplayReport:
-    """The replay check of an execution.
-
-    Attributes:
-        matches: the state rebuilt from the events equals the state the rows describe.
-        differences: what differs, one sentence each (empty when ``matches``).
-        events_digest: core_engine ``digest`` of the comparable state from the events.
-        projections_digest: the same digest of the comparable state from the rows.
-        event_count: events replayed.
-    """
-
-    matches: bool
-    differences: list[str]
-    events_digest: str
-    projections_digest: str
-    event_count: int
-
-
-def _row(node: NodeExecution) -> NodeRow:
-    return NodeRow(
-        status=node.status,
-        attempts=node.attempts,
-        started_at=node.started_at,
-        finished_at=node.finished_at,
-        duration_s=node.duration_s,
-        result=node.result,
-        result_ref=node.result_ref,
-        error=node.error,
-    )
-
-
 async def replay_execution(
     session: AsyncSession, principal: Principal, execution_id: uuid.UUID
 ) -> ReplayReport:
@@ -411,21 +376,7 @@ async def replay_execution(
     principal.require(Role.ADMIN)
     execution = await get_execution(session, principal, execution_id)
     stored = await all_events(session, execution.id)
-    found: list[str] = []
-    try:
-        from_events = comparable(replay(event_from_dict(dict(row.payload)) for row in stored))
-    except (ReplayError, ValueError) as exc:
-        found.append(f"the event log does not replay: {exc}")
-        from_events = comparable(replay([]))
-    rows = {(node.node_id, node.map_index): _row(node) for node in await node_executions(session, execution)}
-    from_rows = comparable_from_rows(execution.status, rows)
-    if not stored and execution.status in TERMINAL_STATUSES:
-        from_events.status = from_rows.status  # ended before it started (cancelled while queued)
-    found.extend(differences(from_events, from_rows))
-    return ReplayReport(
-        matches=not found,
-        differences=found,
-        events_digest=digest(from_events),
-        projections_digest=digest(from_rows),
-        event_count=len(stored),
-    )
+    rows = {
+        (node.node_id, node.map_index): stored_row(node) for node in await node_executions(session, execution)
+    }
+    return replay_report(execution.status, [row.payload for row in stored], rows)
