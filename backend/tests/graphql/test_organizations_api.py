@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pytest
+
 from open_backend.db.models import Role
 
 if TYPE_CHECKING:
@@ -151,3 +153,63 @@ async def test_a_viewer_may_leave(api: Api) -> None:
     viewer = await api.member(organization, Role.VIEWER)
     result = await api.run(REMOVE, viewer, i={"userId": str(viewer.identity.user_id)})
     assert result.ok()["removeMember"]["role"] == "VIEWER"
+
+
+SET_LIMIT = """
+mutation($limit: Int) {
+  setMaxConcurrentExecutions(input: {maxConcurrentExecutions: $limit}) { id role maxConcurrentExecutions }
+}
+"""
+
+
+async def test_an_admin_sets_the_concurrency_limit_and_members_read_it(api: Api) -> None:
+    organization = await api.organization()
+    admin = await api.member(organization, Role.ADMIN)
+    viewer = await api.member(organization, Role.VIEWER)
+    set_to = (await api.run(SET_LIMIT, admin, limit=3)).ok()["setMaxConcurrentExecutions"]
+    assert set_to == {"id": str(organization.id), "role": "ADMIN", "maxConcurrentExecutions": 3}
+    listed = (await api.run("{ organizations { id maxConcurrentExecutions } }", viewer)).ok()["organizations"]
+    assert listed == [{"id": str(organization.id), "maxConcurrentExecutions": 3}]
+
+
+async def test_an_owner_removes_the_concurrency_limit_with_null(api: Api) -> None:
+    organization = await api.organization()
+    owner = await api.member(organization, Role.OWNER)
+    (await api.run(SET_LIMIT, owner, limit=1)).ok()
+    cleared = (await api.run(SET_LIMIT, owner, limit=None)).ok()["setMaxConcurrentExecutions"]
+    assert cleared["maxConcurrentExecutions"] is None
+    listed = (await api.run("{ organizations { maxConcurrentExecutions } }", owner)).ok()["organizations"]
+    assert listed == [{"maxConcurrentExecutions": None}]
+
+
+async def test_a_new_organization_has_no_concurrency_limit(api: Api) -> None:
+    caller = await api.member()
+    listed = (await api.run("{ organizations { maxConcurrentExecutions } }", caller)).ok()["organizations"]
+    assert listed == [{"maxConcurrentExecutions": None}]
+
+
+async def test_an_editor_cannot_set_the_concurrency_limit(api: Api) -> None:
+    organization = await api.organization()
+    editor = await api.member(organization, Role.EDITOR)
+    assert (await api.run(SET_LIMIT, editor, limit=2)).codes == ["FORBIDDEN"]
+    key = await api.api_key(organization, Role.EDITOR)
+    assert (await api.run(SET_LIMIT, key, limit=2)).codes == ["FORBIDDEN"]
+    listed = (await api.run("{ organizations { maxConcurrentExecutions } }", editor)).ok()["organizations"]
+    assert listed == [{"maxConcurrentExecutions": None}]
+
+
+async def test_the_largest_concurrency_limit_is_accepted(api: Api) -> None:
+    admin = await api.member(role=Role.ADMIN)
+    result = (await api.run(SET_LIMIT, admin, limit=10_000)).ok()["setMaxConcurrentExecutions"]
+    assert result["maxConcurrentExecutions"] == 10_000
+
+
+@pytest.mark.parametrize("bad", [0, -1, 10_001])
+async def test_a_concurrency_limit_outside_its_range_is_a_validation_error_naming_the_field(
+    api: Api, bad: int
+) -> None:
+    admin = await api.member(role=Role.ADMIN)
+    result = await api.run(SET_LIMIT, admin, limit=bad)
+    assert result.codes == ["VALIDATION_FAILED"]
+    assert result.errors[0]["extensions"]["details"]["field"] == "maxConcurrentExecutions"
+    assert f"from 1 to 10000, got {bad}" in result.errors[0]["message"]

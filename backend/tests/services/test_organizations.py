@@ -354,3 +354,38 @@ async def test_two_owners_demoting_each_other_at_once_leave_one_owner(own_db_url
         await engine.dispose()
     assert sorted(outcomes) == ["demoted", "refused"]
     assert len(owners) == 1
+
+
+# --- the concurrency limit
+
+
+async def test_an_admin_sets_and_clears_the_concurrency_limit(session: AsyncSession) -> None:
+    org = await add_organization(session)
+    admin, _ = await member(session, org, Role.ADMIN)
+    assert (
+        await organizations.set_max_concurrent_executions(session, admin, 5)
+    ).max_concurrent_executions == 5
+    assert (
+        await session.get_one(Organization, org.id, populate_existing=True)
+    ).max_concurrent_executions == 5
+    assert (
+        await organizations.set_max_concurrent_executions(session, admin, None)
+    ).max_concurrent_executions is None
+
+
+async def test_an_editor_may_not_set_the_concurrency_limit(session: AsyncSession) -> None:
+    org = await add_organization(session)
+    editor, _ = await member(session, org, Role.EDITOR)
+    with pytest.raises(Forbidden):
+        await organizations.set_max_concurrent_executions(session, editor, 1)
+
+
+@pytest.mark.parametrize("bad", [0, -3, organizations.MAX_CONCURRENT_EXECUTIONS_LIMIT + 1, True, 1.5])
+async def test_a_concurrency_limit_that_is_not_a_positive_integer_in_range_is_refused(
+    session: AsyncSession, bad: object
+) -> None:
+    org = await add_organization(session)
+    owner, _ = await member(session, org, Role.OWNER)
+    with pytest.raises(ValidationFailed) as caught:
+        await organizations.set_max_concurrent_executions(session, owner, bad)  # type: ignore[arg-type]
+    assert caught.value.details["field"] == "maxConcurrentExecutions"

@@ -10,9 +10,10 @@ the queue) the old holder's renewals fail and its late events are refused: the t
 fencing token. A holder whose lease merely expired, with nobody else having claimed it, may
 renew it again (a database outage of a few seconds does not stop a run).
 
-Per-DAG concurrency: a claim succeeds only while fewer than ``dags.max_concurrent_executions``
-other executions of the DAG are ``running``; on PostgreSQL the DAG row is locked for the claim
-so two claims cannot both take the last slot.
+Concurrency limits: a claim succeeds only while fewer than ``dags.max_concurrent_executions``
+other executions of the DAG, and fewer than ``organizations.max_concurrent_executions`` of the
+organization, are ``running``; on PostgreSQL the DAG row (and the organization row, when it has
+a limit) is locked for the claim so two claims cannot both take the last slot.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from open_backend.db.models import Dag, Execution, ExecutionStatus
+from open_backend.db.models import Dag, Execution, ExecutionStatus, Organization
 from open_backend.db.types import UTCDateTime, utcnow
 
 
@@ -65,21 +66,37 @@ async def claim(session: AsyncSession, execution_id: uuid.UUID, worker_id: str, 
     returns the claim's lease token (its fencing token).
 
     Returns ``None`` when the execution is not claimable: ended, held under a live lease, missing,
-    or its DAG already runs ``max_concurrent_executions`` executions.
+    or its DAG or its organization already runs ``max_concurrent_executions`` executions.
 
     Raises:
         sqlalchemy.exc.SQLAlchemyError: the database failed.
     """
-    dag_id = (
-        await session.exec(select(Execution.dag_id).where(col(Execution.id) == execution_id))
+    owner = (
+        await session.exec(
+            select(Execution.dag_id, Execution.organization_id).where(col(Execution.id) == execution_id)
+        )
     ).one_or_none()
-    if dag_id is None:
+    if owner is None:
         return None
+    dag_id, organization_id = owner
     limit = (
         await session.exec(
             select(Dag.max_concurrent_executions).where(col(Dag.id) == dag_id).with_for_update()
         )
     ).one_or_none()
+    org_limit = (
+        await session.exec(
+            select(Organization.max_concurrent_executions).where(col(Organization.id) == organization_id)
+        )
+    ).one_or_none()
+    if org_limit is not None:  # lock the row only when there is a limit: claims stay parallel
+        org_limit = (
+            await session.exec(
+                select(Organization.max_concurrent_executions)
+                .where(col(Organization.id) == organization_id)
+                .with_for_update()
+            )
+        ).one_or_none()
     now = db_now(session)
     claimable = sa.or_(
         col(Execution.status) == ExecutionStatus.QUEUED,
@@ -87,18 +104,9 @@ async def claim(session: AsyncSession, execution_id: uuid.UUID, worker_id: str, 
     )
     conditions: list[Any] = [col(Execution.id) == execution_id, claimable]
     if limit is not None:
-        others = sa.alias(Execution.__table__, "others")  # type: ignore[attr-defined]
-        running = (
-            sa.select(sa.func.count())
-            .select_from(others)
-            .where(
-                others.c.dag_id == dag_id,
-                others.c.status == ExecutionStatus.RUNNING.value,
-                others.c.id != execution_id,
-            )
-            .scalar_subquery()
-        )
-        conditions.append(running < limit)
+        conditions.append(_running_others(execution_id, "dag_id", dag_id) < limit)
+    if org_limit is not None:
+        conditions.append(_running_others(execution_id, "organization_id", organization_id) < org_limit)
     token = new_token(worker_id)
     claimed = await session.exec(
         sa.update(Execution)
@@ -112,6 +120,21 @@ async def claim(session: AsyncSession, execution_id: uuid.UUID, worker_id: str, 
         .returning(col(Execution.id))
     )
     return token if claimed.first() is not None else None
+
+
+def _running_others(execution_id: uuid.UUID, column: str, value: uuid.UUID) -> ColumnElement[int]:
+    """How many executions other than ``execution_id`` with ``column = value`` are running."""
+    others = sa.alias(Execution.__table__, "others")  # type: ignore[attr-defined]
+    return (
+        sa.select(sa.func.count())
+        .select_from(others)
+        .where(
+            others.c[column] == value,
+            others.c.status == ExecutionStatus.RUNNING.value,
+            others.c.id != execution_id,
+        )
+        .scalar_subquery()
+    )
 
 
 @dataclass

@@ -38,7 +38,7 @@ from core_engine import (
     start,
 )
 from core_engine.tasktypes import TaskTypeRegistry
-from open_backend.db.models import Dag, DagVersion, Execution, ExecutionStatus, NodeExecution
+from open_backend.db.models import Dag, DagVersion, Execution, ExecutionStatus, NodeExecution, Organization
 from open_backend.db.types import utcnow
 from open_backend.executions.artifacts import ArtifactStore
 from open_backend.executions.callables import guard_callables
@@ -176,10 +176,10 @@ async def run_execution(deps: RunnerDeps, execution_id: uuid.UUID) -> None:
     """Run the execution ``execution_id`` to its end, persisting its events and projections.
 
     Returns at once when the execution cannot be claimed (ended, held by a live lease, or its
-    DAG at its concurrency limit). An execution whose stored definition or parameters no longer
-    build a run ends ``failed`` with no event. When the calling task is cancelled (shutdown, arq
-    job timeout), the run is handed back (see :func:`hand_back`) and ``CancelledError``
-    propagates.
+    DAG or organization at its concurrency limit). An execution whose stored definition or
+    parameters no longer build a run ends ``failed`` with no event. When the calling task is
+    cancelled (shutdown, arq job timeout), the run is handed back (see :func:`hand_back`) and
+    ``CancelledError`` propagates.
 
     Raises:
         sqlalchemy.exc.SQLAlchemyError: the database failed before the run started.
@@ -228,7 +228,7 @@ async def run_execution(deps: RunnerDeps, execution_id: uuid.UUID) -> None:
         finally:
             active.ended.set()
     if not lease.lost:
-        await dispatch_next_of_dag(deps, plan.execution.dag_id)
+        await dispatch_next_waiting(deps, plan.execution.dag_id, plan.execution.organization_id)
 
 
 async def _stop_for_hand_back(deps: RunnerDeps, active: ActiveRun) -> None:
@@ -267,27 +267,40 @@ async def hand_back(deps: RunnerDeps, execution_id: uuid.UUID) -> None:
     await active.ended.wait()  # its last events written and the execution back in the queue
 
 
-async def dispatch_next_of_dag(deps: RunnerDeps, dag_id: uuid.UUID) -> None:
-    """When ``dag_id`` limits its concurrent executions, hand its oldest ``queued`` execution
-    over (a slot was just freed). Errors are logged: the reconciler catches up later."""
+async def dispatch_next_waiting(deps: RunnerDeps, dag_id: uuid.UUID, organization_id: uuid.UUID) -> None:
+    """A slot was just freed: when the DAG ``dag_id`` limits its concurrent executions, hand its
+    oldest ``queued`` execution over; when the organization does, its oldest ``queued`` one (of
+    any DAG). Errors are logged: the reconciler catches up later."""
     if deps.dispatcher is None:
         return
     try:
+        waiting: set[uuid.UUID] = set()
         async with deps.sessions() as session:
-            limit = (
+            dag_limit = (
                 await session.exec(select(Dag.max_concurrent_executions).where(col(Dag.id) == dag_id))
             ).one_or_none()
-            if limit is None:
-                return
-            waiting = (
+            org_limit = (
                 await session.exec(
-                    select(Execution.id)
-                    .where(col(Execution.dag_id) == dag_id, col(Execution.status) == ExecutionStatus.QUEUED)
-                    .order_by(col(Execution.created_at))
-                    .limit(1)
+                    select(Organization.max_concurrent_executions).where(
+                        col(Organization.id) == organization_id
+                    )
                 )
             ).one_or_none()
-        if waiting is not None:
-            await dispatch_again(deps.sessions, deps.dispatcher, waiting)
+            scopes = [col(Execution.dag_id) == dag_id] if dag_limit is not None else []
+            if org_limit is not None:
+                scopes.append(col(Execution.organization_id) == organization_id)
+            for scope in scopes:
+                oldest = (
+                    await session.exec(
+                        select(Execution.id)
+                        .where(scope, col(Execution.status) == ExecutionStatus.QUEUED)
+                        .order_by(col(Execution.created_at))
+                        .limit(1)
+                    )
+                ).one_or_none()
+                if oldest is not None:
+                    waiting.add(oldest)
+        for execution_id in waiting:
+            await dispatch_again(deps.sessions, deps.dispatcher, execution_id)
     except Exception:
         logger.exception("dispatching the next execution of DAG %s failed", dag_id)

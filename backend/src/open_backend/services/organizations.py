@@ -9,6 +9,8 @@ Rules, checked here whoever calls:
   ``Conflict``. Membership changes lock the organization row first, so two owners demoting
   each other at the same time cannot both succeed.
 * Any member may leave (remove themselves), subject to the last-owner rule.
+* Admins and owners set the organization's concurrency limit (``max_concurrent_executions``:
+  at most that many of its executions run at once, all DAGs together; ``None``: no limit).
 
 Users are not owned by an organization; they are looked up by id only where the id comes from a
 row already scoped to the principal's organization.
@@ -39,6 +41,9 @@ MAX_ORGANIZATION_NAME_LENGTH: Final = 200
 
 #: Slugs: 3 to 64 lower-case letters, digits and inner hyphens.
 SLUG_PATTERN: Final = re.compile(r"[a-z0-9](?:[a-z0-9-]{1,62})[a-z0-9]")
+
+#: Largest per-organization concurrency limit the API accepts (executions running at once).
+MAX_CONCURRENT_EXECUTIONS_LIMIT: Final = 10_000
 
 Member = tuple[Membership, User]
 
@@ -285,3 +290,35 @@ async def remove_member(session: AsyncSession, principal: Principal, *, user_id:
     await session.delete(membership)
     await session.flush()
     return membership, user
+
+
+async def set_max_concurrent_executions(
+    session: AsyncSession, principal: Principal, limit: int | None
+) -> Organization:
+    """Limit the organization's executions running at once to ``limit`` (``None``: no limit);
+    needs admin. Executions already running go on; the limit applies to the next claims, and
+    executions over it wait ``queued``.
+
+    Raises:
+        Forbidden: the principal is below admin.
+        ValidationFailed: ``limit`` is not ``None`` nor an integer from 1 to
+            :data:`MAX_CONCURRENT_EXECUTIONS_LIMIT` (``details["field"]``).
+        NotFound: the organization no longer exists.
+    """
+    principal.require(Role.ADMIN)
+    if limit is not None and (
+        not isinstance(limit, int)
+        or isinstance(limit, bool)
+        or not 1 <= limit <= MAX_CONCURRENT_EXECUTIONS_LIMIT
+    ):
+        raise ValidationFailed(
+            f"maxConcurrentExecutions must be null (no limit) or an integer from 1 to "
+            f"{MAX_CONCURRENT_EXECUTIONS_LIMIT}, got {limit!r}",
+            {"field": "maxConcurrentExecutions", "min": 1, "max": MAX_CONCURRENT_EXECUTIONS_LIMIT},
+        )
+    organization = await session.get(Organization, principal.organization_id, with_for_update=True)
+    if organization is None:
+        raise NotFound("no such organization")
+    organization.max_concurrent_executions = limit
+    await session.flush()
+    return organization

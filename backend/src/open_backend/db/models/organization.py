@@ -29,6 +29,9 @@ class Organization(Base, table=True):
     Attributes:
         slug: unique URL-safe handle.
         settings: organization-wide options as a JSON object.
+        max_concurrent_executions: most executions of the organization running at once, all
+            its DAGs together (``None``: no limit; the API accepts 1 to
+            ``services.organizations.MAX_CONCURRENT_EXECUTIONS_LIMIT``). A worker's claim enforces it.
     """
 
     __tablename__ = "organizations"
@@ -38,6 +41,9 @@ class Organization(Base, table=True):
     slug: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
     settings: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(json_type(), nullable=False))
     created_at: datetime = created_at_column()
+    max_concurrent_executions: int | None = Field(
+        default=None, sa_column=sa.Column(sa.Integer, nullable=True)
+    )
 
 
 class Membership(Base, table=True):

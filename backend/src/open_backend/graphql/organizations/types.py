@@ -26,11 +26,24 @@ class Organization:
     slug: str = strawberry.field(description="Unique URL-safe handle.")
     created_at: datetime
     role: Role = strawberry.field(description="The caller's role in this organization.")
+    max_concurrent_executions: int | None = strawberry.field(
+        description=(
+            "Most executions of the organization running at once, all its DAGs together "
+            "(null: no limit); executions over it wait queued. Set with setMaxConcurrentExecutions."
+        )
+    )
 
     @classmethod
     def of(cls, row: models.Organization, role: models.Role) -> Organization:
         """The API object of an organization row, seen by a caller with ``role``."""
-        return cls(id=to_id(row.id), name=row.name, slug=row.slug, created_at=row.created_at, role=role)
+        return cls(
+            id=to_id(row.id),
+            name=row.name,
+            slug=row.slug,
+            created_at=row.created_at,
+            role=role,
+            max_concurrent_executions=row.max_concurrent_executions,
+        )
 
 
 @strawberry.type(description="The signed-in user's membership of an organization.")

@@ -8,6 +8,9 @@ from open_backend.graphql.organizations.mutations.change_member_role import chan
 from open_backend.graphql.organizations.mutations.create_organization import create_organization
 from open_backend.graphql.organizations.mutations.invite_member import invite_member
 from open_backend.graphql.organizations.mutations.remove_member import remove_member
+from open_backend.graphql.organizations.mutations.set_max_concurrent_executions import (
+    set_max_concurrent_executions,
+)
 
 
 @strawberry.type
@@ -16,3 +19,4 @@ class OrganizationMutations:
     invite_member = invite_member
     change_member_role = change_member_role
     remove_member = remove_member
+    set_max_concurrent_executions = set_max_concurrent_executions
