@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -350,3 +351,95 @@ async def _sessions(db_url: str) -> AsyncIterator[Any]:
             yield session
     finally:
         await engine.dispose()
+
+
+LOGS = """
+query($id: ID!, $nodeId: String, $mapIndex: Int, $after: Int!, $first: Int!) {
+  execution(id: $id) {
+    logs(nodeId: $nodeId, mapIndex: $mapIndex, afterSequence: $after, first: $first) {
+      sequence nodeId mapIndex attempt line ts
+    }
+  }
+}
+"""
+
+
+def stderr_lines(*lines: str) -> list[str]:
+    """argv of a program writing ``lines`` to stderr and ``null`` to stdout."""
+    script = "import sys\nfor line in sys.argv[1:]:\n    print(line, file=sys.stderr)\nprint('null')"
+    return [sys.executable, "-I", "-c", script, *lines]
+
+
+async def test_a_command_nodes_stderr_lines_are_its_logs_by_node_and_page(client: Client) -> None:
+    token, _, _ = await client.sign_up()
+    dag_id = await client.dag(
+        token,
+        definition(
+            node("a", "command", argv=stderr_lines("a one", "a two", "a three")),
+            node("b", "command", ("a",), argv=stderr_lines("b one")),
+        ),
+    )
+    created = await client.execute(token, dag_id)
+    assert await client.finished(token, created["id"]) == "SUCCEEDED"
+
+    async def logs(**variables: Any) -> list[dict[str, Any]]:
+        query = {"nodeId": None, "mapIndex": None, "after": -1, "first": 1000} | variables
+        lines: list[dict[str, Any]] = (await client.ok(LOGS, token, id=created["id"], **query))["execution"][
+            "logs"
+        ]
+        return lines
+
+    everything = await logs()
+    assert [(x["nodeId"], x["attempt"], x["line"]) for x in everything] == [
+        ("a", 1, "a one"),
+        ("a", 1, "a two"),
+        ("a", 1, "a three"),
+        ("b", 1, "b one"),
+    ]
+    sequences = [x["sequence"] for x in everything]
+    assert sequences == sorted(sequences)
+    assert [x["line"] for x in await logs(nodeId="b")] == ["b one"]
+    first_page = await logs(nodeId="a", first=2)
+    rest = await logs(nodeId="a", after=first_page[-1]["sequence"])
+    assert [x["line"] for x in first_page + rest] == ["a one", "a two", "a three"]
+    # The lines are events of the log like any other: the projections still match it.
+    report = (await client.ok(REPLAY, token, id=created["id"]))["replayExecution"]
+    assert report["matches"], report["differences"]
+
+
+async def test_log_requests_outside_the_limits_are_refused_naming_the_field(client: Client) -> None:
+    token, _, _ = await client.sign_up()
+    dag_id = await client.dag(token, definition(node("a")))
+    created = await client.execute(token, dag_id)
+    await client.finished(token, created["id"])
+    too_many = await client.gql(
+        LOGS, token, id=created["id"], after=-1, first=5001, nodeId=None, mapIndex=None
+    )
+    assert too_many["errors"][0]["extensions"]["details"]["field"] == "first"
+    orphan = await client.gql(LOGS, token, id=created["id"], after=-1, first=10, nodeId=None, mapIndex=0)
+    assert orphan["errors"][0]["extensions"]["details"]["field"] == "mapIndex"
+
+
+async def test_python_task_type_nodes_execute_through_the_api(
+    serve: Serve, db_url: str, tmp_path: Path
+) -> None:
+    # The gateway reads only a version's parameters: it needs no task type of the nodes.
+    settings = Settings(
+        env=Environment.TEST,
+        database_url=db_url,
+        data_dir=tmp_path / "data",
+        allowed_callable_modules="statistics",
+    )
+    app = create_app(settings)
+    async with serve(app) as http:
+        client = Client(http, app)
+        token, _, _ = await client.sign_up()
+        mean = {"id": "mean", "task": {"type": "python", "config": {"function": "statistics:mean"}}}
+        mean["params"] = {"data": {"$param": "values"}}
+        dag_id = await client.dag(
+            token, definition(mean, params={"values": {"type": "array", "default": [1, 2, 6]}})
+        )
+        created = await client.execute(token, dag_id)
+        assert await client.finished(token, created["id"]) == "SUCCEEDED"
+        nodes = (await client.ok(EXECUTION, token, id=created["id"], first=1))["execution"]["nodes"]
+        assert [(n["nodeId"], n["result"]) for n in nodes] == [("mean", 3)]

@@ -37,6 +37,7 @@ from core_engine.node import (
     TriggerRule,
     TypedTask,
 )
+from core_engine.nodelog import node_log
 from core_engine.plan import CriticalPath
 from core_engine.replay import ReplayError, replay
 from core_engine.retry import RetryPolicy
@@ -86,6 +87,7 @@ __all__ = [
     "digest",
     "event_from_dict",
     "event_to_dict",
+    "node_log",
     "execute",
     "replay",
     "resolve_params",

@@ -181,6 +181,24 @@ def resolve_callable(path: str) -> Callable[..., Any]:
     return fn  # type: ignore[no-any-return]
 
 
+def declared_params(data: Mapping[str, Any]) -> dict[str, ParamSpec]:
+    """The run parameters a JSON definition declares, read without building its DAG.
+
+    For definitions already validated (stored versions): nodes, task types and callables are
+    not looked at, so a server checks run parameters without the task types or modules the
+    nodes need. Parameter values are checked when a run resolves them
+    (:func:`~core_engine.resolve_params`).
+
+    Raises:
+        DefinitionError: ``params`` is not an object of parameter objects (field named).
+    """
+    issues: list[ValidationIssue] = []
+    params = _params_from(data.get("params", {}), issues)
+    if issues:
+        raise DefinitionError(issues[0].message, issues[0].field or "")
+    return params
+
+
 def _params_from(raw: Any, issues: list[ValidationIssue]) -> dict[str, ParamSpec]:
     if not isinstance(raw, Mapping):
         issues.append(ValidationIssue("invalid_field", "params must be an object", field="params"))

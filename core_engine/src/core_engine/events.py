@@ -32,6 +32,7 @@ class EventKind(enum.StrEnum):
     NODE_SKIPPED = "node_skipped"
     NODE_CANCELLED = "node_cancelled"
     NODE_UPSTREAM_FAILED = "node_upstream_failed"
+    NODE_LOG = "node_log"
 
 
 class ErrorInfo(NamedTuple):
@@ -214,6 +215,27 @@ class NodeUpstreamFailed(NamedTuple):
         return EventKind.NODE_UPSTREAM_FAILED
 
 
+class NodeLog(NamedTuple):
+    """One log line of a running attempt (a ``command`` program's stderr line, or a line a task
+    gave :func:`core_engine.node_log`). Changes no state: :func:`~core_engine.replay` skips it.
+
+    Limits (:mod:`core_engine.nodelog`): lines are cut at 16 KiB, and an attempt
+    keeps at most 10,000 lines and 1 MiB of them; one last line then says the rest was dropped.
+    """
+
+    seq: int
+    ts: float
+    node_id: str
+    map_index: int | None
+    attempt: int
+    line: str
+
+    @property
+    def kind(self) -> EventKind:
+        """Always ``EventKind.NODE_LOG``."""
+        return EventKind.NODE_LOG
+
+
 Event = (
     RunStarted
     | RunFinished
@@ -226,6 +248,7 @@ Event = (
     | NodeSkipped
     | NodeCancelled
     | NodeUpstreamFailed
+    | NodeLog
 )
 
 EVENT_TYPES: dict[str, type[Any]] = {
@@ -240,6 +263,7 @@ EVENT_TYPES: dict[str, type[Any]] = {
     EventKind.NODE_SKIPPED: NodeSkipped,
     EventKind.NODE_CANCELLED: NodeCancelled,
     EventKind.NODE_UPSTREAM_FAILED: NodeUpstreamFailed,
+    EventKind.NODE_LOG: NodeLog,
 }
 
 

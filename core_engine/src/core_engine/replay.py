@@ -13,6 +13,7 @@ from core_engine.events import (
     Event,
     NodeCancelled,
     NodeFailed,
+    NodeLog,
     NodeMapped,
     NodeQueued,
     NodeRetrying,
@@ -70,6 +71,8 @@ def apply(state: RunState, event: Event) -> None:
         node.started_at = event.ts
         node.instances = [NodeRun() for _ in range(event.instances)]
         return
+    if isinstance(event, NodeLog):
+        return  # log lines change no state
     if isinstance(event, NodeUpstreamFailed):
         node = state.nodes.setdefault(event.node_id, NodeRun())
         node.state = NodeState.UPSTREAM_FAILED

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import sys
 import time
 from typing import Any
 
@@ -24,6 +25,7 @@ from core_engine import (
     start,
 )
 from core_engine.events import ErrorInfo, NodeQueued, format_ts
+from core_engine.node import TypedTask
 
 from ._support import of, one
 
@@ -51,7 +53,7 @@ def _small_dag() -> Any:
 
 async def _every_kind_run() -> RunResult:
     """One run that emits every event kind: retry, map, skip, failure, upstream failure,
-    and a run timeout that cancels a sleeping node."""
+    a log line, and a run timeout that cancels a sleeping node."""
     calls = []
 
     async def flaky() -> list[int]:
@@ -76,6 +78,8 @@ async def _every_kind_run() -> RunResult:
     bad = b.add_node("boom", _boom)
     b.add_node("after_boom", _double, {"x": bad})
     b.add_node("forever", forever)
+    logs = [sys.executable, "-I", "-c", "import sys; print('a log line', file=sys.stderr)"]
+    b.add_node("logs", TypedTask("command", {"argv": logs}))
     return await execute(b.build(), timeout=0.2)
 
 

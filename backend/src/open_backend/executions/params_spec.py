@@ -13,7 +13,8 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any, Final
 
-from core_engine import DAG, ParamSpec
+from core_engine import ParamSpec
+from core_engine.definition import declared_params
 
 #: Versions whose parameter declarations are kept.
 DEFAULT_CAPACITY: Final = 1024
@@ -36,15 +37,18 @@ class ParamsSpecCache:
     def get(self, version_id: uuid.UUID, definition: Mapping[str, Any]) -> Mapping[str, ParamSpec]:
         """The parameters declared by ``definition``, the definition of version ``version_id``.
 
+        Only the ``params`` block is read (:func:`core_engine.definition.declared_params`): nodes
+        need task types and modules a gateway may not have.
+
         Raises:
-            DefinitionError, DAGValidationError: the definition does not parse (not cached).
+            DefinitionError: the parameter declarations do not parse (not cached).
         """
         with self._lock:
             spec = self._specs.get(version_id)
             if spec is not None:
                 self._specs.move_to_end(version_id)
                 return spec
-        spec = DAG.from_dict(definition, resolve_callables=False).params
+        spec = declared_params(definition)
         with self._lock:
             self._specs[version_id] = spec
             self._specs.move_to_end(version_id)

@@ -10,9 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from core_engine import nodelog
 from core_engine.dag import DAG
 from core_engine.execution import invoke
-from core_engine.node import Param, Ref, RunIn
+from core_engine.node import CallableTask, Param, Ref, RunIn
 from core_engine.tasktypes import TaskTypeRegistry
 
 
@@ -68,7 +69,10 @@ def compile_nodes(dag: DAG, params: Mapping[str, Any], registry: TaskTypeRegistr
             fn_key = (id(fn), node.run_in) if fn is not None else spec_key
             hit = prepared.get(fn_key)
             if hit is None:
-                hit = prepared[fn_key] = invoke.prepare(node, registry)
+                hit = invoke.prepare(node, registry)
+                if hit[0] == invoke.TASK and not isinstance(spec, CallableTask):
+                    hit = (nodelog.LOGGED, hit[1])  # task types get an attempt log
+                prepared[fn_key] = hit
             prepared[spec_key] = hit
         modes.append(hit[0])
         targets.append(hit[1])

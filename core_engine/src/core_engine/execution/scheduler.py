@@ -25,10 +25,11 @@ import traceback
 import uuid
 from collections import deque
 from collections.abc import Callable, Coroutine, Mapping
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from functools import partial
 from typing import Any
 
+from core_engine import nodelog
 from core_engine.dag import DAG
 from core_engine.errors import NodeTimeoutError, SkipNode
 from core_engine.events import (
@@ -48,6 +49,7 @@ from core_engine.execution.compiled import compile_nodes
 from core_engine.execution.eventlog import QUEUED, STARTED, SUCCEEDED, EventLog
 from core_engine.execution.mapping import Mapped, expand, instance_ended
 from core_engine.execution.options import FailurePolicy, RunOptions, Strategy
+from core_engine.execution.processes import ProcessPool
 from core_engine.execution.shutdown import finish, stop_now
 from core_engine.node import TriggerRule
 from core_engine.state import NodeRun, NodeState, RunState, RunStatus
@@ -65,6 +67,7 @@ _UPSTREAM_FAILED = NodeState.UPSTREAM_FAILED
 _SKIPPED = NodeState.SKIPPED
 _CANCELLED = NodeState.CANCELLED
 _TASK, _INLINE, _THREAD, _PROCESS = invoke.TASK, invoke.INLINE, invoke.THREAD, invoke.PROCESS
+_LOGGED = nodelog.LOGGED
 _BAD_ENDS = frozenset({_FAILED, _UPSTREAM_FAILED, _CANCELLED})
 
 # Up to this many running attempts, a coroutine attempt runs inside :meth:`Run._attempt`, which
@@ -375,6 +378,8 @@ class Run:
                     self._processes(), partial(invoke.call_in_process, target, kwargs)
                 )
                 fut.add_done_callback(partial(self._on_future_done, unit), context=self.callback_context)
+            elif mode == _LOGGED:
+                fut = _Task(self._attempt_logged(target, kwargs, unit, attempt), loop=self.loop)
             else:
                 raise target
         except Exception as exc:
@@ -416,6 +421,17 @@ class Run:
         rec = self.recs[unit] if type(unit) is int else self.recs[unit[0]].instances[unit[1]]  # type: ignore[index]
         if rec.attempts == attempt:  # else a later attempt (after a timeout) is the live one
             self._attempt_ended(unit, None, result, error)
+
+    async def _attempt_logged(
+        self, fn: Callable[..., Coroutine[Any, Any, Any]], kwargs: dict[str, Any], unit: Unit, attempt: int
+    ) -> None:
+        """:meth:`_attempt` with an attempt log bound in this task's context (task-type nodes)."""
+        if type(unit) is int:
+            i, k = unit, None
+        else:
+            i, k = unit  # type: ignore[misc]
+        nodelog.bind(nodelog.AttemptLog(self, unit, self.ids[i], k, attempt))
+        await self._attempt(fn, kwargs, unit, attempt)
 
     def _on_task_done(self, task: _AttemptTask) -> None:
         """Done-callback of a coroutine attempt started past :data:`_EAGER_RECORDING_LIMIT`."""
@@ -473,7 +489,7 @@ class Run:
         if fut is None:
             return
         self.running -= 1
-        fut.cancel()  # a thread or process attempt cannot be interrupted: its result is dropped
+        fut.cancel()  # kills a process attempt's worker; a thread runs on and its result is dropped
         i = unit if type(unit) is int else unit[0]  # type: ignore[index]
         timeout = self.dag.nodes[i].timeout
         self._attempt_failed(unit, NodeTimeoutError(self.ids[i], timeout or 0.0))
@@ -691,6 +707,6 @@ class Run:
 
     def _processes(self) -> Executor:
         if self._process_pool is None:
-            self._process_pool = ProcessPoolExecutor(self.options.max_processes)
+            self._process_pool = ProcessPool(self.options.max_processes)
             self._own_pools.append(self._process_pool)
         return self._process_pool

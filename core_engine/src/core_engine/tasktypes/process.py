@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final
 
+from core_engine.nodelog import node_log
 from core_engine.tasktypes.lines import LineSplitter
 
 #: Where stderr lines go (one record per line, at INFO, with the program in ``extra``).
@@ -109,11 +110,14 @@ class CommandConfig:
 def log_line(program: str, line: str, tail: collections.deque[str]) -> None:
     """Handle one stderr line of ``program``: log it and keep it in ``tail`` for errors.
 
-    The one place stderr lines go, so that a later change can redirect them (to node-log events).
-    Lines longer than :data:`~core_engine.tasktypes.lines.MAX_LINE_BYTES` arrive cut.
+    The line becomes a ``node_log`` event of the running attempt
+    (:func:`~core_engine.nodelog.node_log`); outside a run it goes to the
+    ``core_engine.tasks.command`` logger. Lines longer than
+    :data:`~core_engine.tasktypes.lines.MAX_LINE_BYTES` arrive cut.
     """
     tail.append(line)
-    logger.info("%s: %s", program, line, extra={"program": program})
+    if not node_log(line):
+        logger.info("%s: %s", program, line, extra={"program": program})
 
 
 def _signal_group(pgid: int, sig: signal.Signals) -> None:

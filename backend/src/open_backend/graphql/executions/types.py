@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 
 from core_engine import NodeState
 from open_backend.db import models
-from open_backend.executions import service
+from open_backend.executions import logs, projection, service
 from open_backend.graphql.connection import Connection
 from open_backend.graphql.context import Info
 from open_backend.graphql.ids import to_id
@@ -136,6 +136,47 @@ async def resolve_timeline(root: Execution, info: Info) -> list[NodeTimeline]:
     ]
 
 
+@strawberry.type(description="One log line of a node's attempt (a node_log event).")
+class LogLine:
+    sequence: int = strawberry.field(description="The event's sequence: page on with afterSequence.")
+    ts: datetime
+    node_id: str
+    map_index: int | None = strawberry.field(description="The mapped instance; null for a node.")
+    attempt: int
+    line: str
+
+
+async def resolve_logs(
+    root: Execution,
+    info: Info,
+    *,
+    node_id: str | None = None,
+    map_index: int | None = None,
+    after_sequence: int = -1,
+    first: int = logs.DEFAULT_LOG_PAGE,
+) -> list[LogLine]:
+    async with info.context.db() as session:
+        lines = await logs.node_logs(
+            session,
+            root.row,
+            node_id=node_id,
+            map_index=map_index,
+            after_sequence=after_sequence,
+            first=first,
+        )
+    return [
+        LogLine(
+            sequence=x.sequence,
+            ts=x.ts,
+            node_id=x.node_id,
+            map_index=x.map_index,
+            attempt=x.attempt,
+            line=x.line,
+        )
+        for x in lines
+    ]
+
+
 @strawberry.type(description="One run of a DAG version with its parameters.")
 class Execution:
     id: strawberry.ID
@@ -155,6 +196,13 @@ class Execution:
     events = strawberry.field(resolver=resolve_events, description="Its event log, by sequence.")
     timeline = strawberry.field(
         resolver=resolve_timeline, description="Per node, its attempts with start and end."
+    )
+    logs = strawberry.field(
+        resolver=resolve_logs,
+        description=(
+            "Log lines of its attempts in sequence order (all nodes, or one node and instance), "
+            f"at most first (1..{logs.MAX_LOG_PAGE}) lines after afterSequence."
+        ),
     )
 
     @classmethod
@@ -186,7 +234,7 @@ class ReplayReport:
     event_count: int
 
     @classmethod
-    def of(cls, report: service.ReplayReport) -> ReplayReport:
+    def of(cls, report: projection.ReplayReport) -> ReplayReport:
         """The API object of a service report."""
         return cls(
             matches=report.matches,
