@@ -5,9 +5,11 @@ set shell := ["bash", "-euo", "pipefail", "-c"]
 setup:
     uv sync --all-packages --locked
 
-# The main job. Until the platform lands: real scientific workflows run by core_engine.
-demo: setup
-    uv run python -m core_engine wfcommons
+# The main job: start OPEN (embedded defaults), deploy the examples, run the wine pipeline
+# through API -> queue -> worker -> event log, and keep serving until Ctrl-C. `just demo --no-wait`
+# exits after the run.
+demo *ARGS: setup
+    uv run openctl demo {{ARGS}}
 
 # Lint, type-check and run every test suite.
 test: setup lint
@@ -17,7 +19,7 @@ test: setup lint
 lint: setup
     uv run ruff check .
     uv run ruff format --check .
-    uv run mypy --strict core_engine/src backend/src
+    uv run mypy --strict core_engine/src backend/src sdk/src examples/src
 
 # Rewrite formatting and apply safe lint fixes.
 fmt: setup

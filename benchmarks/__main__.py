@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import backend_api, executions_api, machine, memory, overhead, planning, wfcommons
+from benchmarks import backend_api, executions_api, machine, memory, overhead, planning, platform, wfcommons
 from benchmarks.isolate import ROOT
 from benchmarks.report import Section, render_markdown, render_text, summary
 
@@ -27,6 +27,7 @@ SECTIONS: dict[str, Callable[[bool], Section]] = {
     "wfcommons": wfcommons.run,
     "backend_api": backend_api.run,
     "executions_api": executions_api.run,
+    "platform": platform.run,
 }
 
 #: Where a full run writes its report.

@@ -53,6 +53,16 @@ async def admin(url: str, statement: str) -> None:
         await engine.dispose()
 
 
+async def drop_database(server_url: str, name: str) -> None:
+    """Drop database ``name`` of the server at ``server_url``, ending its sessions first."""
+    await admin(
+        server_url,
+        f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' "
+        "AND pid <> pg_backend_pid()",
+    )
+    await admin(server_url, f'DROP DATABASE IF EXISTS "{name}"')
+
+
 async def post(client: httpx.AsyncClient, headers: dict[str, str], query: str, **variables: Any) -> Any:
     """POST a GraphQL operation; its ``data``. Raises ``RuntimeError`` on any error."""
     response = await client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
@@ -101,12 +111,7 @@ async def signed_in_app(server_url: str) -> AsyncIterator[ApiSession]:
                     app, client, headers, signed_up["signUp"]["user"]["id"], me["me"]["activeOrganizationId"]
                 )
     finally:
-        await admin(
-            server_url,
-            f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' "
-            "AND pid <> pg_backend_pid()",
-        )
-        await admin(server_url, f'DROP DATABASE IF EXISTS "{name}"')
+        await drop_database(server_url, name)
 
 
 def latency_section(

@@ -10,7 +10,19 @@ import pytest
 
 from ._cli import invoke
 
-COMMANDS = ["server", "worker", "migrate", "check", "run", "replay", "projections"]
+COMMANDS = [
+    "demo",
+    "server",
+    "worker",
+    "migrate",
+    "check",
+    "run",
+    "replay",
+    "projections",
+    "deploy",
+    "execute",
+    "executions",
+]
 REPOSITORY = Path(__file__).resolve().parents[3]
 
 

@@ -14,6 +14,7 @@ import typer
 #: Command modules under ``open_backend.cli``, in the order ``openctl --help`` lists them.
 COMMAND_MODULES: Final[tuple[str, ...]] = (
     # platform and local commands
+    "demo",
     "server",
     "worker",
     "migrate",

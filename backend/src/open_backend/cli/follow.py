@@ -22,6 +22,8 @@ from open_sdk import Client, Execution, ExecutionEvent
 NODE_ENDS: Final = frozenset(
     {"node_succeeded", "node_failed", "node_skipped", "node_cancelled", "node_upstream_failed"}
 )
+#: Characters of a result or error the node table shows (the rest is cut, marked with "…").
+RESULT_CHARS: Final = 72
 STATUS_STYLE: Final = {"SUCCEEDED": "green", "FAILED": "red", "CANCELLED": "yellow", "TIMED_OUT": "red"}
 
 
@@ -85,5 +87,6 @@ def execution_table(execution: Execution) -> Table:
             else node.result_ref or ("" if node.result is None else repr(node.result))
         )
         seconds = "" if node.duration_s is None else f"{node.duration_s:.3f}"
-        table.add_row(name, node.status, str(node.attempts), seconds, outcome[:200])
+        short = outcome if len(outcome) <= RESULT_CHARS else outcome[: RESULT_CHARS - 1] + "…"
+        table.add_row(name, node.status, str(node.attempts), seconds, short)
     return table

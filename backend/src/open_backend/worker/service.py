@@ -80,12 +80,16 @@ async def _poll(worker: Worker, stopping: asyncio.Event) -> None:
             delay = min(delay * 2, MAX_RECONNECT_DELAY_S)
 
 
-async def serve(settings: Settings, *, ready: asyncio.Event | None = None) -> None:
+async def serve(
+    settings: Settings, *, ready: asyncio.Event | None = None, stopping: asyncio.Event | None = None
+) -> None:
     """Run a worker until SIGTERM/SIGINT, then drain and exit (see the module docstring).
 
     Args:
         settings: the process settings (``REDIS_URL`` and ``DATABASE_URL`` required).
         ready: set once the worker takes jobs (for tests and embedding).
+        stopping: when given, setting it drains and stops the worker, and no signal handler is
+            installed (for a worker embedded in another program, in any thread).
 
     Raises:
         ValueError: ``REDIS_URL`` is not set.
@@ -94,9 +98,10 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None) -> No
     runtime = WorkerRuntime(settings)
     await runtime.start()
     worker = build_worker(runtime)
-    stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
+    signals = (signal.SIGTERM, signal.SIGINT) if stopping is None else ()
+    stopping = stopping if stopping is not None else asyncio.Event()
+    for sig in signals:
         loop.add_signal_handler(sig, stopping.set)
     poller = asyncio.create_task(_poll(worker, stopping), name="open-worker-poll")
     if ready is not None:
@@ -107,7 +112,7 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None) -> No
         worker.allow_pick_jobs = False
         await runtime.drain(settings.worker_drain_timeout_s)
     finally:
-        for sig in (signal.SIGTERM, signal.SIGINT):
+        for sig in signals:
             loop.remove_signal_handler(sig)
         poller.cancel()
         with contextlib.suppress(asyncio.CancelledError, RedisError, OSError):
