@@ -101,11 +101,15 @@ def test_the_wfcommons_replay_reports_makespans_no_shorter_than_critical_paths(c
         names=["helloworld-forkjoin-10-chameleon", "epigenomics-chameleon-hep-1seq-100k-001"],
         critical_path_seconds=0.5,
     )
-    summary = results["summarize"]
-    assert isinstance(summary, dict)
-    assert summary["instances"] == 2
+    summary, measurements = results["summarize"], results["replay"]
+    assert isinstance(summary, dict) and isinstance(measurements, list)
+    assert summary["instances"] == len(measurements) == 2
     assert summary["within_bound"] is True
-    assert 1.0 <= summary["worst_ratio"] <= summary["max_ratio"]  # makespan >= critical path
+    for m in measurements:  # each replay ran the whole instance, no faster than its critical path
+        assert m["critical_path"] == pytest.approx(0.5, rel=1e-6)
+        assert m["makespan"] >= m["critical_path"] - 1e-3
+        assert m["ratio"] == pytest.approx(m["makespan"] / m["critical_path"])
+    assert summary["worst_ratio"] == pytest.approx(max(m["ratio"] for m in measurements))
 
 
 def test_the_wine_pipeline_writes_its_report(client: Client) -> None:

@@ -125,9 +125,10 @@ def demo(
         url = f"http://{host}:{port}"
         mode = "an arq worker on Redis" if settings.redis_url else "the in-process executor"
         console.print(f"[bold]OPEN demo[/]: {settings.database_backend} database, executions by {mode}")
-        with console.status("starting the server"):
-            server = DemoServer(settings, host, port).__enter__()
+        server = DemoServer(settings, host, port)
         try:
+            with console.status("starting the server"):
+                server.start()
             with sdk_errors(as_json=False), Client(url, token=demo_token(url)) as client:
                 ended = _run_example(client, console)
             console.print(f"\nOPEN runs at [bold]{url}[/]: the GraphQL API is {url}/graphql")

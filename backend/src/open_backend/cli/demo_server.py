@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from types import TracebackType
 from typing import Final
 
 import uvicorn
@@ -24,11 +23,7 @@ START_TIMEOUT_S: Final = 60.0
 
 
 class DemoServer:
-    """``with DemoServer(settings, host, port) as server:`` serves until the block ends.
-
-    Raises (on entering):
-        CommandFailed: the server did not start within :data:`START_TIMEOUT_S` or failed.
-    """
+    """The demo's server: :meth:`start` it, :meth:`stop` it (also on errors)."""
 
     def __init__(self, settings: Settings, host: str, port: int) -> None:
         self.settings = settings
@@ -42,7 +37,12 @@ class DemoServer:
         self._failure: BaseException | None = None
         self._stopped = threading.Event()
 
-    def __enter__(self) -> DemoServer:
+    def start(self) -> None:
+        """Serve in the background; returns once the server accepts requests.
+
+        Raises:
+            CommandFailed: the server did not start within :data:`START_TIMEOUT_S` or failed.
+        """
         self._thread.start()
         deadline = START_TIMEOUT_S
         step = 0.05
@@ -53,12 +53,6 @@ class DemoServer:
         if not self._server.started:
             self.stop()
             raise CommandFailed(f"the server did not start within {START_TIMEOUT_S:.0f} s")
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     def _run(self) -> None:
         try:
@@ -93,4 +87,5 @@ class DemoServer:
         if self._loop is not None and self._worker_stop is not None:
             with contextlib.suppress(RuntimeError):  # the loop already closed
                 self._loop.call_soon_threadsafe(self._worker_stop.set)
-        self._thread.join(timeout=30)
+        if self._thread.ident is not None:  # started
+            self._thread.join(timeout=30)
