@@ -15,7 +15,17 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import backend_api, executions_api, machine, memory, overhead, planning, platform, wfcommons
+from benchmarks import (
+    backend_api,
+    executions_api,
+    loadtest,
+    machine,
+    memory,
+    overhead,
+    planning,
+    platform,
+    wfcommons,
+)
 from benchmarks.isolate import ROOT
 from benchmarks.report import Section, render_markdown, render_text, summary
 
@@ -28,6 +38,7 @@ SECTIONS: dict[str, Callable[[bool], Section]] = {
     "backend_api": backend_api.run,
     "executions_api": executions_api.run,
     "platform": platform.run,
+    "loadtest": loadtest.run,
 }
 
 #: Where a full run writes its report.

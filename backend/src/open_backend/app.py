@@ -14,7 +14,9 @@ each request is made of. ``executor`` is the in-process executor running executi
 dispatcher; shutdown hands the executions the in-process executor still runs back to the queue
 (their events written) so the next start resumes them. ``bus`` is the live event bus
 (:mod:`open_backend.live`): Redis pub/sub with ``REDIS_URL``, else in-process. The GraphQL API is
-served at ``/graphql`` (:mod:`open_backend.graphql.view`).
+served at ``/graphql`` (:mod:`open_backend.graphql.view`), the process's Prometheus metrics at
+``/metrics``; with the ``OTEL_*`` variables set, requests and queries are traced
+(:mod:`open_backend.observability`).
 """
 
 from __future__ import annotations
@@ -37,10 +39,13 @@ from open_backend.graphql.view import graphql_routes
 from open_backend.health import health_routes
 from open_backend.live.local_bus import LocalEventBus
 from open_backend.live.redis_bus import RedisEventBus
+from open_backend.observability import tracing
+from open_backend.observability.metrics import metrics_routes
 from open_backend.oidc_routes import oidc_routes
 from open_backend.queue import ArqDispatcher, connect
 from open_backend.services.dags import task_types
 from open_backend.settings import Settings, get_settings
+from open_backend.spa import spa_routes
 
 
 async def prepare_database(engine: AsyncEngine) -> None:
@@ -87,8 +92,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     Raises:
         pydantic.ValidationError: ``settings`` is omitted and the environment is invalid.
+        ValueError: the ``OTEL_*`` variables ask for an unsupported exporter or protocol.
     """
     settings = settings if settings is not None else get_settings()
+    tracing.configure_from_env("open-backend")
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -118,8 +125,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     await app.state.redis.aclose()
         finally:
             await engine.dispose()
+            tracing.shutdown()  # the last spans exported
 
-    routes = [*health_routes(), *graphql_routes(settings), *oidc_routes(settings)]
+    routes = [*health_routes(), *metrics_routes(), *graphql_routes(settings), *oidc_routes(settings)]
+    routes += spa_routes(settings)  # last: the web app's fallback answers what no route does
     app = Starlette(routes=routes, lifespan=lifespan)
+    tracing.instrument_app(app)
     app.state.settings = settings
     return app

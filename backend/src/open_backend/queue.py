@@ -17,6 +17,8 @@ from arq.connections import ArqRedis, RedisSettings
 from arq.jobs import Job, JobStatus
 from redis.exceptions import RedisError
 
+from open_backend.observability.tracing import current_traceparent
+
 logger = logging.getLogger(__name__)
 
 #: Seconds to wait for Redis when connecting, and connection attempts at startup.
@@ -53,7 +55,8 @@ async def connect(url: str) -> ArqRedis:
     return await create_pool(redis_settings(url), job_serializer=dump_job, job_deserializer=load_job)
 
 
-#: The arq function name of the job that runs one execution (its one argument: the id as hex).
+#: The arq function name of the job that runs one execution. Its arguments: the id as hex, then
+#: (only while tracing is on) the ``traceparent`` of the trace the run continues.
 RUN_EXECUTION_JOB: Final = "run_execution"
 
 #: arq job statuses meaning the job will still be (or is being) worked on.
@@ -73,12 +76,13 @@ class ArqDispatcher:
         self.queue_name = queue_name
 
     async def submit(self, execution_id: uuid.UUID, job_id: str) -> None:
-        """Enqueue job ``job_id`` for ``execution_id``; a Redis failure is logged, not raised
-        (the reconciler dispatches the execution again)."""
+        """Enqueue job ``job_id`` for ``execution_id`` (and, while tracing is on, the W3C
+        ``traceparent`` of the current span); a Redis failure is logged, not raised (the
+        reconciler dispatches the execution again)."""
+        traceparent = current_traceparent()  # the job continues the caller's trace (tracing on)
+        args = (execution_id.hex,) if traceparent is None else (execution_id.hex, traceparent)
         try:
-            await self.pool.enqueue_job(
-                RUN_EXECUTION_JOB, execution_id.hex, _job_id=job_id, _queue_name=self.queue_name
-            )
+            await self.pool.enqueue_job(RUN_EXECUTION_JOB, *args, _job_id=job_id, _queue_name=self.queue_name)
         except (RedisError, OSError):
             logger.warning("could not enqueue execution %s; the reconciler will retry", execution_id)
 

@@ -20,6 +20,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 from core_engine.limits import MAX_NODES
+from open_backend.observability.logging import LogFormat
 
 #: The secret key used when ``OPEN_SECRET_KEY`` is unset; refused in production.
 DEVELOPMENT_SECRET_KEY: Final = "open-development-secret-key-never-use-in-production"  # noqa: S105
@@ -400,6 +401,15 @@ class Settings(BaseSettings):
             "before handing the rest back to the queue (their finished nodes are kept). Default: 20"
         ),
     )
+    frontend_dir: Path | None = Field(
+        default=None,
+        validation_alias="OPEN_FRONTEND_DIR",
+        description=(
+            "OPEN_FRONTEND_DIR: folder of the built web app (index.html and assets/) served at /, made "
+            "absolute at load time; it must hold index.html. Default: frontend/dist of the checkout "
+            "the backend is installed from, when built; otherwise the API is served alone"
+        ),
+    )
     queue_name: str = Field(
         default="open:queue",
         min_length=1,
@@ -409,8 +419,53 @@ class Settings(BaseSettings):
             "OPEN_QUEUE_NAME: the Redis queue (arq) the API and the workers share. Default: open:queue"
         ),
     )
+    log_format: LogFormat = Field(
+        default=None,
+        validate_default=True,
+        validation_alias="OPEN_LOG_FORMAT",
+        description=(
+            "OPEN_LOG_FORMAT: json (one JSON object per line, with trace, span and execution ids) or "
+            "text (readable lines). Default: json in production, text otherwise"
+        ),
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        default="INFO",
+        validation_alias="OPEN_LOG_LEVEL",
+        description="OPEN_LOG_LEVEL: DEBUG | INFO | WARNING | ERROR | CRITICAL. Default: INFO",
+    )
+    worker_metrics_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        validation_alias="OPEN_WORKER_METRICS_PORT",
+        description=(
+            "OPEN_WORKER_METRICS_PORT: TCP port where a worker process serves its Prometheus metrics "
+            "(/metrics; 0 picks a free port). Default: unset, no metrics server"
+        ),
+    )
+    worker_metrics_addr: str = Field(
+        default="127.0.0.1",
+        min_length=1,
+        validation_alias="OPEN_WORKER_METRICS_ADDR",
+        description=(
+            "OPEN_WORKER_METRICS_ADDR: address the worker's metrics server listens on (0.0.0.0 in a "
+            "container). Default: 127.0.0.1"
+        ),
+    )
 
-    @field_validator("artifact_dir", mode="after")
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _default_log_format(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None:
+            return LogFormat.JSON if info.data.get("env") is Environment.PRODUCTION else LogFormat.TEXT
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("artifact_dir", "frontend_dir", mode="after")
     @classmethod
     def _absolute_artifact_dir(cls, value: Path | None) -> Path | None:
         return value.expanduser().resolve() if value is not None else None

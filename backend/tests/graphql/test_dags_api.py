@@ -348,3 +348,71 @@ async def test_the_latest_versions_of_a_page_cost_one_query(api: Api) -> None:
         sa.event.remove(connection, "before_cursor_execute", record)
     assert [node["latestVersion"] for node in page["dags"]["nodes"]] == [{"version": 1}] * 5
     assert len([s for s in statements if "FROM dag_versions" in s]) == 1
+
+
+LIMITED = """
+mutation Update($input: UpdateDagInput!) {
+  updateDag(input: $input) { dag { id maxConcurrentExecutions } }
+}
+"""
+
+
+async def limit_of(api: Api, caller: Any, dag_id: str) -> int | None:
+    query = "query Dag($id: ID!) { dag(id: $id) { maxConcurrentExecutions } }"
+    limit: int | None = (await api.run(query, caller, id=dag_id)).ok()["dag"]["maxConcurrentExecutions"]
+    return limit
+
+
+async def test_create_dag_sets_max_concurrent_executions(api: Api) -> None:
+    editor = await api.member()
+    created = await create(api, editor, maxConcurrentExecutions=3)
+    assert await limit_of(api, editor, created["dag"]["id"]) == 3
+
+
+async def test_a_dag_created_without_a_limit_has_none(api: Api) -> None:
+    editor = await api.member()
+    created = await create(api, editor)
+    assert await limit_of(api, editor, created["dag"]["id"]) is None
+
+
+async def test_update_dag_changes_the_limit_and_null_clears_it(api: Api) -> None:
+    editor = await api.member()
+    dag_id = (await create(api, editor, maxConcurrentExecutions=3))["dag"]["id"]
+    changed = await api.run(LIMITED, editor, input={"id": dag_id, "maxConcurrentExecutions": 10_000})
+    assert changed.ok()["updateDag"]["dag"]["maxConcurrentExecutions"] == 10_000
+    cleared = await api.run(LIMITED, editor, input={"id": dag_id, "maxConcurrentExecutions": None})
+    assert cleared.ok()["updateDag"]["dag"]["maxConcurrentExecutions"] is None
+    assert await limit_of(api, editor, dag_id) is None
+
+
+async def test_an_update_omitting_the_limit_keeps_it(api: Api) -> None:
+    editor = await api.member()
+    dag_id = (await create(api, editor, maxConcurrentExecutions=2))["dag"]["id"]
+    renamed = await api.run(LIMITED, editor, input={"id": dag_id, "name": "renamed"})
+    assert renamed.ok()["updateDag"]["dag"]["maxConcurrentExecutions"] == 2
+
+
+async def test_a_limit_outside_1_to_10000_is_refused_naming_the_field(api: Api) -> None:
+    editor = await api.member()
+    dag_id = (await create(api, editor, name="kept"))["dag"]["id"]
+    valid = {"schema_version": 1, "name": "etl", "nodes": []}
+    for bad in (0, -1, 10_001):
+        refused = await api.run(
+            CREATE, editor, input={"name": f"etl{bad}", "definition": valid, "maxConcurrentExecutions": bad}
+        )
+        assert refused.codes == ["VALIDATION_FAILED"], bad
+        assert refused.errors[0]["extensions"]["details"]["field"] == "maxConcurrentExecutions"
+        updated = await api.run(LIMITED, editor, input={"id": dag_id, "maxConcurrentExecutions": bad})
+        assert updated.codes == ["VALIDATION_FAILED"], bad
+        assert updated.errors[0]["extensions"]["details"]["field"] == "maxConcurrentExecutions"
+    assert await limit_of(api, editor, dag_id) is None
+
+
+async def test_a_viewer_cannot_set_the_limit(api: Api) -> None:
+    organization = await api.organization()
+    editor = await api.member(organization)
+    dag_id = (await create(api, editor))["dag"]["id"]
+    viewer = await api.member(organization, Role.VIEWER)
+    refused = await api.run(LIMITED, viewer, input={"id": dag_id, "maxConcurrentExecutions": 1})
+    assert refused.codes == ["FORBIDDEN"]
+    assert await limit_of(api, editor, dag_id) is None

@@ -37,9 +37,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core_engine import Event, NodeState, RunState, event_from_dict, event_to_dict
 from core_engine.events import NodeSucceeded, RunStarted
 from core_engine.replay import apply, replay
-from open_backend.db.ids import new_id
+from open_backend.db.ids import new_ids
 from open_backend.db.models import Execution, ExecutionEvent, NodeExecution
 from open_backend.executions.artifacts import ArtifactStore
+from open_backend.executions.batch_rows import insert_events, insert_nodes, update_nodes
 from open_backend.executions.lease import Lease, LeaseLost
 from open_backend.executions.projection import (
     ExecutionRow,
@@ -47,10 +48,11 @@ from open_backend.executions.projection import (
     NodeRow,
     execution_row,
     node_rows,
-    to_datetime,
+    node_rows_of,
 )
 from open_backend.live.bus import NullPublisher, Publisher
 from open_backend.live.publish import publish_events, publish_execution
+from open_backend.observability import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +102,7 @@ class EventLog:
         self._sealed = False
         self._pending: list[Event] = []
         self._unwritten: list[dict[str, Any]] = []  # folded into ``state``, not committed yet
+        self._dirty: set[str] = set()  # ids of the nodes the unwritten events changed
         self._rows: dict[NodeKey, NodeRow] = {}
         self._row_ids: dict[NodeKey, uuid.UUID] = {}
         self._execution: ExecutionRow | None = None
@@ -219,21 +222,26 @@ class EventLog:
             if self._pending:
                 batch = list(self._pending)
                 payloads = await asyncio.to_thread(self._payloads, batch)
-                for payload in payloads:  # the stored log's own numbering (it may continue an older one)
-                    payload["seq"] = self.state.last_seq + 1
+                for event, payload in zip(batch, payloads, strict=True):
+                    payload["seq"] = self.state.last_seq + 1  # the stored log's own numbering
                     self.state.last_seq = payload["seq"]
-                    apply(self.state, event_from_dict(payload))
+                    apply(self.state, _as_stored(event, payload))
+                    if "node_id" in payload:
+                        self._dirty.add(payload["node_id"])
                 self._unwritten.extend(payloads)
                 del self._pending[: len(batch)]
             if self._unwritten:
+                started = time.perf_counter()
                 await self._write(self._unwritten, self.state)
+                metrics.event_log_written(time.perf_counter() - started, len(self._unwritten))
                 self._unwritten = []
+                self._dirty.clear()
 
     def _payloads(self, batch: list[Event]) -> list[dict[str, Any]]:
         out = []
         for event in batch:
             payload = event_to_dict(event)
-            if "result" in payload:
+            if payload.get("result") is not None:  # ``None`` is never large
                 payload["result"] = self.artifacts.store_if_large(
                     self.execution_id, payload["node_id"], payload.get("map_index"), payload["result"]
                 )
@@ -241,54 +249,47 @@ class EventLog:
         return out
 
     async def _write(self, payloads: list[dict[str, Any]], state: RunState) -> None:
-        rows = node_rows(state)
+        """One transaction: renew the lease (setting the execution's new status and times in
+        the same ``UPDATE``), insert the events, insert and update the changed node rows."""
+        rows = node_rows_of(state, self._dirty)
         changed = {key: row for key, row in rows.items() if self._rows.get(key) != row}
         execution = execution_row(state)
-        new_ids = {key: new_id() for key in changed if key not in self._row_ids}
+        fresh = [key for key in changed if key not in self._row_ids]
+        new_row_ids = dict(zip(fresh, new_ids(len(fresh)), strict=True))
+        event_ids = new_ids(len(payloads))
+        values: dict[str, Any] = {}
+        if execution != self._execution:
+            values = {
+                "status": execution.status,
+                "started_at": execution.started_at,
+                "finished_at": execution.finished_at,
+            }
         async with self.sessions() as session, session.begin():
             if self.lease is not None:
-                await self.lease.renew(session)
-            await session.exec(
-                sa.insert(ExecutionEvent),
-                params=[
-                    {
-                        "id": new_id(),
-                        "execution_id": self.execution_id,
-                        "sequence": payload["seq"],
-                        "kind": payload["kind"],
-                        "ts": to_datetime(payload["ts"]),
-                        "payload": payload,
-                    }
-                    for payload in payloads
-                ],
-            )
-            inserted = [
-                {"id": row_id, "execution_id": self.execution_id, "node_id": key[0], "map_index": key[1]}
-                | changed[key].values()
-                for key, row_id in new_ids.items()
-            ]
-            if inserted:
-                await session.exec(sa.insert(NodeExecution), params=inserted)
-            updated = [
-                {"id": self._row_ids[key]} | row.values()
-                for key, row in changed.items()
-                if key not in new_ids
-            ]
-            if updated:  # an executemany UPDATE by primary key
-                await session.exec(sa.update(NodeExecution), params=updated)
-            if execution != self._execution:
+                await self.lease.renew(session, **values)
+            elif values:
                 await session.exec(
                     sa.update(Execution)
                     .where(col(Execution.id) == self.execution_id)
-                    .values(
-                        status=execution.status,
-                        started_at=execution.started_at,
-                        finished_at=execution.finished_at,
-                    )
+                    .values(**values)
+                    .execution_options(synchronize_session=False)  # the session has nothing loaded
                 )
-        self._row_ids.update(new_ids)
+            await insert_events(session, self.execution_id, payloads, event_ids)
+            inserted = [(row_id, key, changed[key]) for key, row_id in new_row_ids.items()]
+            await insert_nodes(session, self.execution_id, inserted)
+            updated = [(self._row_ids[key], row) for key, row in changed.items() if key not in new_row_ids]
+            await update_nodes(session, updated)
+        self._row_ids.update(new_row_ids)
         self._rows.update(changed)
         publish_events(self.bus, self.execution_id, payloads)
         if self._execution is None or execution.status != self._execution.status:
             publish_execution(self.bus, self.organization_id, self.execution_id, execution.status.value)
         self._execution = execution
+
+
+def _as_stored(event: Event, payload: dict[str, Any]) -> Event:
+    """The event as it is stored (``payload``): ``event`` itself unless its stored form has
+    another sequence number or an artifact marker in place of its result."""
+    if event.seq == payload["seq"] and payload.get("result") is getattr(event, "result", None):
+        return event
+    return event_from_dict(payload)

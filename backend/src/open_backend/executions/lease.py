@@ -160,9 +160,13 @@ class Lease:
     renewed_at: float = field(default_factory=time.monotonic)
     _cancel_seen: bool = False
 
-    async def renew(self, session: AsyncSession) -> None:
+    async def renew(self, session: AsyncSession, **values: Any) -> None:
         """Extend the lease by :attr:`ttl_s`, in the session's transaction (a batch writes its
         events in the same transaction, so they are stored only under a valid lease).
+
+        Args:
+            values: more ``executions`` columns to set in the same statement (a batch's new
+                status and times), only if the lease is still held.
 
         Raises:
             LeaseLost: another holder claimed the execution, or it was handed back to the queue
@@ -179,8 +183,9 @@ class Lease:
                     col(Execution.lease_owner) == self.token,
                     col(Execution.status) == ExecutionStatus.RUNNING,
                 )
-                .values(lease_expires_at=_plus_seconds(session, self.ttl_s))
+                .values(lease_expires_at=_plus_seconds(session, self.ttl_s), **values)
                 .returning(col(Execution.cancel_requested_at))
+                .execution_options(synchronize_session=False)  # nothing of it is loaded here
             )
         ).first()
         if renewed is None:

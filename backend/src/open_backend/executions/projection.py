@@ -90,6 +90,20 @@ def node_rows(state: RunState) -> dict[NodeKey, NodeRow]:
     return rows
 
 
+def node_rows_of(state: RunState, node_ids: Iterable[str]) -> dict[NodeKey, NodeRow]:
+    """The rows of the nodes ``node_ids`` of ``state`` (with their instances), as in
+    :func:`node_rows`; ids ``state`` does not have are left out."""
+    rows: dict[NodeKey, NodeRow] = {}
+    for node_id in node_ids:
+        run = state.nodes.get(node_id)
+        if run is None:
+            continue
+        rows[(node_id, None)] = node_row(run)
+        for index, instance in enumerate(run.instances or ()):
+            rows[(node_id, index)] = node_row(instance)
+    return rows
+
+
 def execution_row(state: RunState) -> ExecutionRow:
     """The execution's status and times in ``state`` (``running`` until the run finished)."""
     return ExecutionRow(

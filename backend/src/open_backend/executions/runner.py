@@ -47,6 +47,8 @@ from open_backend.executions.event_log import EventLog
 from open_backend.executions.lease import Lease, claim
 from open_backend.live.bus import NullPublisher, Publisher
 from open_backend.live.publish import publish_execution
+from open_backend.observability import metrics, tracing
+from open_backend.observability.run_observer import RunObserver, listener, observed_run, run_ended
 from open_backend.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -181,11 +183,19 @@ async def run_execution(deps: RunnerDeps, execution_id: uuid.UUID) -> None:
     cancelled (shutdown, arq job timeout), the run is handed back (see :func:`hand_back`) and
     ``CancelledError`` propagates.
 
+    The run is one ``execution.run`` span (under the trace of the request or job that handed it
+    over, when tracing is on) and its log records carry the execution id.
+
     Raises:
         sqlalchemy.exc.SQLAlchemyError: the database failed before the run started.
         core_engine.ReplayError: the stored log of a run to take over does not replay.
         OSError: a large result could not be read back.
     """
+    with observed_run(execution_id):
+        await _run(deps, execution_id)
+
+
+async def _run(deps: RunnerDeps, execution_id: uuid.UUID) -> None:
     settings = deps.settings
     plan = await _prepare(deps, execution_id)
     if plan is None:
@@ -194,11 +204,12 @@ async def run_execution(deps: RunnerDeps, execution_id: uuid.UUID) -> None:
     try:
         dag = DAG.from_dict(plan.definition, resolve_callables=False, registry=deps.registry)
         dag = guard_callables(dag, settings.callable_module_allow_list, deps.registry)
+        observer = RunObserver.of_current_span(execution_id.hex, dag)
         handle = start(
             dag,
             plan.execution.params,
             run_id=execution_id.hex,
-            on_event=log.append,
+            on_event=listener(log.append, observer),
             resume_from={k: v for k, v in plan.resume.items() if k in dag.index} or None,
             prior_attempts={k: v for k, v in plan.prior_attempts.items() if k in dag.index} or None,
             registry=deps.registry,
@@ -211,16 +222,20 @@ async def run_execution(deps: RunnerDeps, execution_id: uuid.UUID) -> None:
     lease.on_lost = handle.cancel
     lease.on_cancel_requested = handle.cancel
     deps.runs[execution_id] = active
+    metrics.run_started()
+    status: str | None = None
     try:
         async with log:
             try:
-                await handle.wait()
+                status = (await handle.wait()).state.status.value
             except asyncio.CancelledError:
                 if not active.handed_back:
                     await _stop_for_hand_back(deps, active)
                 await handle.wait()
                 raise
     finally:
+        observer.close()
+        run_ended(None if active.handed_back or lease.lost else status)
         deps.runs.pop(execution_id, None)
         try:
             if active.handed_back:
@@ -228,7 +243,8 @@ async def run_execution(deps: RunnerDeps, execution_id: uuid.UUID) -> None:
         finally:
             active.ended.set()
     if not lease.lost:
-        await dispatch_next_waiting(deps, plan.execution.dag_id, plan.execution.organization_id)
+        with tracing.detached():  # the next execution's run is not part of this one's trace
+            await dispatch_next_waiting(deps, plan.execution.dag_id, plan.execution.organization_id)
 
 
 async def _stop_for_hand_back(deps: RunnerDeps, active: ActiveRun) -> None:

@@ -22,6 +22,7 @@ from strawberry.types import StreamExecutionResult
 from open_backend.graphql.api_keys.mutations import ApiKeyMutations
 from open_backend.graphql.api_keys.queries import ApiKeyQueries
 from open_backend.graphql.auth.mutations import AuthMutations
+from open_backend.graphql.auth.providers import AuthQueries
 from open_backend.graphql.dags.mutations import DagMutations
 from open_backend.graphql.dags.queries import DagQueries
 from open_backend.graphql.errors import ErrorFormatter, OpenSchema, format_error
@@ -35,7 +36,16 @@ from open_backend.graphql.task_types.queries import TaskTypeQueries
 from open_backend.graphql.users.queries import UserQueries
 
 Query: Final = merge_types(
-    "Query", (UserQueries, OrganizationQueries, ApiKeyQueries, DagQueries, TaskTypeQueries, ExecutionQueries)
+    "Query",
+    (
+        AuthQueries,
+        UserQueries,
+        OrganizationQueries,
+        ApiKeyQueries,
+        DagQueries,
+        TaskTypeQueries,
+        ExecutionQueries,
+    ),
 )
 Mutation: Final = merge_types(
     "Mutation", (AuthMutations, OrganizationMutations, ApiKeyMutations, DagMutations, ExecutionMutations)

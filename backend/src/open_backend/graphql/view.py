@@ -29,10 +29,12 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Final
 
+from cross_web import AsyncHTTPRequestAdapter
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
@@ -42,9 +44,11 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ErrorMessage, SubscribeMessage
+from strawberry.types.execution import ExecutionResult
 from strawberry.types.unset import UnsetType
 
 from open_backend.auth.principal import Authenticated
@@ -55,6 +59,8 @@ from open_backend.graphql.body_limit import BodySizeLimit
 from open_backend.graphql.context import Context
 from open_backend.graphql.limits import MAX_TOKENS
 from open_backend.graphql.schema import create_schema
+from open_backend.observability.metrics import GRAPHQL_DURATION, operation_label
+from open_backend.observability.tracing import graphql_span
 from open_backend.settings import Environment, Settings
 
 #: Where the API is served.
@@ -219,6 +225,32 @@ class GraphQLView(GraphQL[Context, None]):
             )
         context.authenticated = authenticated
         return UnsetType()  # acknowledge with no payload
+
+    async def execute_single(  # noqa: PLR0917 (Strawberry's signature)
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """Run one HTTP operation, timed by operation name (``open_graphql_request_duration_seconds``)
+        and, while tracing is on, as a ``graphql <operation>`` span."""
+        operation = operation_label(request_data.operation_name, request_data.query)
+        started = time.perf_counter()
+        outcome = "error"
+        try:
+            with graphql_span(operation):
+                result = await super().execute_single(
+                    request, request_adapter, sub_response, context, root_value, request_data
+                )
+            outcome = "ok" if not result.errors else "error"
+            return result
+        finally:
+            GRAPHQL_DURATION.labels(operation=operation, outcome=outcome).observe(
+                time.perf_counter() - started
+            )
 
     def decode_json(self, data: str | bytes) -> object:
         """Parse JSON text; whatever cannot be parsed is a ``JSONDecodeError`` (HTTP 400 for a body).

@@ -20,6 +20,7 @@ PostgreSQL; on SQLite every transaction starts with ``BEGIN IMMEDIATE``), and th
 from __future__ import annotations
 
 import asyncio
+import enum
 import functools
 import uuid
 from collections.abc import Iterable, Mapping
@@ -39,6 +40,7 @@ from open_backend.auth.principal import Principal
 from open_backend.db.models import Dag, DagStatus, DagVersion, Role
 from open_backend.errors import Conflict, NotFound, ValidationFailed
 from open_backend.services.diff import DefinitionDiff, diff_definitions
+from open_backend.services.organizations import check_max_concurrent_executions
 from open_backend.services.pagination import Order, Page, paginate
 from open_backend.settings import Settings
 from open_backend.tasktypes import registry_for
@@ -319,6 +321,17 @@ async def latest_version(session: AsyncSession, dag: Dag) -> DagVersion:
     return version
 
 
+class Unchanged(enum.Enum):
+    """The value of an :func:`update_dag` argument that leaves its field as it is (where
+    ``None`` is a value of its own)."""
+
+    UNCHANGED = "unchanged"
+
+
+#: Leave the field as it is (see :class:`Unchanged`).
+UNCHANGED: Final = Unchanged.UNCHANGED
+
+
 async def create_dag(
     session: AsyncSession,
     principal: Principal,
@@ -329,27 +342,32 @@ async def create_dag(
     message: str,
     limits: DefinitionLimits,
     now: datetime,
+    max_concurrent_executions: int | None = None,
 ) -> tuple[Dag, DagVersion]:
     """Create a draft DAG with ``definition`` as its version 1; needs the editor role.
 
     The version stores the canonical definition and its content hash; its author is the
-    principal's user (``None`` for an API key).
+    principal's user (``None`` for an API key). ``max_concurrent_executions`` limits how many
+    executions of the DAG run at once (``None``: no limit).
 
     Raises:
         Forbidden: the principal is below editor.
-        ValidationFailed: a bad name (``details["field"]``) or definition (``details["issues"]``).
+        ValidationFailed: a bad name or limit (``details["field"]``) or definition
+            (``details["issues"]``).
         Conflict: a live DAG of the organization already has this name.
     """
     principal.require(Role.EDITOR)
     name = _clean_name(name)
     _check_text(description, "description")
     _check_text(message, "message")
+    check_max_concurrent_executions(max_concurrent_executions)
     canonical, content_hash = await canonical_definition(definition, limits)
     await _ensure_name_free(session, principal, name)
     dag = Dag(
         organization_id=principal.organization_id,
         name=name,
         description=description,
+        max_concurrent_executions=max_concurrent_executions,
         created_at=now,
         updated_at=now,
     )
@@ -380,10 +398,13 @@ async def update_dag(
     message: str = "",
     limits: DefinitionLimits,
     now: datetime,
+    max_concurrent_executions: int | Unchanged | None = UNCHANGED,
 ) -> UpdateResult:
-    """Rename, redescribe and/or save a new definition of a DAG; needs the editor role.
+    """Rename, redescribe, limit and/or save a new definition of a DAG; needs the editor role.
 
-    ``None`` leaves a field as it is. A definition whose content hash equals the latest
+    ``None`` leaves a field as it is, except ``max_concurrent_executions``: ``None`` removes
+    the limit, :data:`UNCHANGED` leaves it (a new limit applies to the next claims: executions
+    already running go on). A definition whose content hash equals the latest
     version's creates nothing; any other creates the next version (numbered latest + 1) with
     ``message``. The DAG row is locked for the whole transaction, so concurrent updates of one
     DAG queue up and number their versions consecutively.
@@ -391,11 +412,13 @@ async def update_dag(
     Raises:
         Forbidden: the principal is below editor.
         NotFound: no such live DAG in the organization.
-        ValidationFailed: a bad name, text or definition.
+        ValidationFailed: a bad name, text, limit or definition.
         Conflict: the new name is taken by another live DAG.
     """
     principal.require(Role.EDITOR)
     _check_text(message, "message")
+    if not isinstance(max_concurrent_executions, Unchanged):
+        check_max_concurrent_executions(max_concurrent_executions)
     built = await canonical_definition(definition, limits) if definition is not None else None
     dag = await _lock_dag(session, principal, dag_id)
     changed = False
@@ -406,6 +429,11 @@ async def update_dag(
             dag.name, changed = name, True
     if description is not None and _check_text(description, "description") != dag.description:
         dag.description, changed = description, True
+    if (
+        not isinstance(max_concurrent_executions, Unchanged)
+        and max_concurrent_executions != dag.max_concurrent_executions
+    ):
+        dag.max_concurrent_executions, changed = max_concurrent_executions, True
     created: DagVersion | None = None
     if built is not None:
         canonical, content_hash = built

@@ -292,6 +292,26 @@ async def remove_member(session: AsyncSession, principal: Principal, *, user_id:
     return membership, user
 
 
+def check_max_concurrent_executions(limit: object) -> None:
+    """Check a concurrency limit (an organization's or a DAG's): ``None`` (no limit) or an
+    integer from 1 to :data:`MAX_CONCURRENT_EXECUTIONS_LIMIT`.
+
+    Raises:
+        ValidationFailed: anything else (``details["field"]`` is ``maxConcurrentExecutions``,
+            with ``min`` and ``max``).
+    """
+    if limit is not None and (
+        not isinstance(limit, int)
+        or isinstance(limit, bool)
+        or not 1 <= limit <= MAX_CONCURRENT_EXECUTIONS_LIMIT
+    ):
+        raise ValidationFailed(
+            f"maxConcurrentExecutions must be null (no limit) or an integer from 1 to "
+            f"{MAX_CONCURRENT_EXECUTIONS_LIMIT}, got {limit!r}",
+            {"field": "maxConcurrentExecutions", "min": 1, "max": MAX_CONCURRENT_EXECUTIONS_LIMIT},
+        )
+
+
 async def set_max_concurrent_executions(
     session: AsyncSession, principal: Principal, limit: int | None
 ) -> Organization:
@@ -306,16 +326,7 @@ async def set_max_concurrent_executions(
         NotFound: the organization no longer exists.
     """
     principal.require(Role.ADMIN)
-    if limit is not None and (
-        not isinstance(limit, int)
-        or isinstance(limit, bool)
-        or not 1 <= limit <= MAX_CONCURRENT_EXECUTIONS_LIMIT
-    ):
-        raise ValidationFailed(
-            f"maxConcurrentExecutions must be null (no limit) or an integer from 1 to "
-            f"{MAX_CONCURRENT_EXECUTIONS_LIMIT}, got {limit!r}",
-            {"field": "maxConcurrentExecutions", "min": 1, "max": MAX_CONCURRENT_EXECUTIONS_LIMIT},
-        )
+    check_max_concurrent_executions(limit)
     organization = await session.get(Organization, principal.organization_id, with_for_update=True)
     if organization is None:
         raise NotFound("no such organization")

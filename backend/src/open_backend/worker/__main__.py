@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import sys
 
 from pydantic import ValidationError
 
 from open_backend.db.migrate import MigrationsNotCurrentError
+from open_backend.observability.logging import configure_logging
 from open_backend.settings import get_settings
 from open_backend.worker.service import serve
 
 
 def main() -> int:
     """Run the worker; exit code 0 after a drain, 2 on bad settings or an unmigrated database."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        asyncio.run(serve(get_settings()))
+        settings = get_settings()
+        configure_logging(settings.log_format, settings.log_level)
+        asyncio.run(serve(settings))
     except ValidationError as exc:
         print(f"error: invalid settings:\n{exc}", file=sys.stderr)
         return 2

@@ -4,7 +4,8 @@
 runs in progress get ``OPEN_WORKER_DRAIN_TIMEOUT_S`` seconds to finish, the rest are handed
 back to the queue (another worker resumes them from their event log), and the process exits.
 
-arq is only the trigger: a job's one argument is the execution id, jobs are JSON (never
+arq is only the trigger: a job's argument is the execution id (plus, with tracing on, the
+``traceparent`` of the request's trace, which the run continues), jobs are JSON (never
 pickles), no result is kept, and a Redis outage does not stop the runs (they write to
 PostgreSQL); the queue polling restarts with backoff once Redis is back.
 """
@@ -18,8 +19,11 @@ import signal
 from typing import Any, Final
 
 from arq.worker import Worker, func
+from opentelemetry.instrumentation.utils import suppress_instrumentation
 from redis.exceptions import RedisError
 
+from open_backend.observability import metrics, tracing
+from open_backend.observability.tracing import job_context
 from open_backend.queue import RUN_EXECUTION_JOB, dump_job, load_job
 from open_backend.settings import Settings
 from open_backend.worker.runtime import WorkerRuntime
@@ -37,10 +41,11 @@ POLL_DELAY_S: Final = 0.05
 MAX_RECONNECT_DELAY_S: Final = 2.0
 
 
-async def _run_execution_job(ctx: dict[str, Any], execution_hex: str) -> None:
+async def _run_execution_job(ctx: dict[str, Any], execution_hex: str, traceparent: str | None = None) -> None:
     runtime: WorkerRuntime = ctx["runtime"]
     try:
-        await runtime.run_job(execution_hex)
+        with job_context(traceparent):  # the run continues the trace of the request that queued it
+            await runtime.run_job(execution_hex)
     except asyncio.CancelledError:
         raise
     except Exception:  # logged here: arq must not retry what the reconciler owns
@@ -68,6 +73,20 @@ def build_worker(runtime: WorkerRuntime) -> Worker:
     )
 
 
+async def _heartbeat(runtime: WorkerRuntime) -> None:
+    """Record a heartbeat (a metric) every time the worker reaches its queue."""
+    assert runtime.pool is not None
+    while True:
+        try:
+            with suppress_instrumentation():  # no trace of its own every few seconds
+                await runtime.pool.ping()
+        except (RedisError, OSError):
+            pass  # no heartbeat: the queue is unreachable (polling logs it)
+        else:
+            metrics.worker_heartbeat()
+        await asyncio.sleep(metrics.WORKER_HEARTBEAT_INTERVAL_S)
+
+
 async def _poll(worker: Worker, stopping: asyncio.Event) -> None:
     delay = 0.1
     while not stopping.is_set():
@@ -91,12 +110,23 @@ async def serve(
         stopping: when given, setting it drains and stops the worker, and no signal handler is
             installed (for a worker embedded in another program, in any thread).
 
+    Tracing starts when the ``OTEL_*`` variables ask for it, and the metrics server when
+    ``OPEN_WORKER_METRICS_PORT`` is set (:mod:`open_backend.observability`).
+
     Raises:
-        ValueError: ``REDIS_URL`` is not set.
+        ValueError: ``REDIS_URL`` is not set, or the ``OTEL_*`` variables are invalid.
+        OSError: the metrics port cannot be bound.
         MigrationsNotCurrentError: the database is not migrated.
     """
+    tracing.configure_from_env("open-worker")
+    metrics_server = metrics.start_worker_server(settings.worker_metrics_port, settings.worker_metrics_addr)
     runtime = WorkerRuntime(settings)
-    await runtime.start()
+    try:
+        await runtime.start()
+    except BaseException:
+        if metrics_server is not None:
+            metrics_server.close()
+        raise
     worker = build_worker(runtime)
     loop = asyncio.get_running_loop()
     signals = (signal.SIGTERM, signal.SIGINT) if stopping is None else ()
@@ -104,6 +134,7 @@ async def serve(
     for sig in signals:
         loop.add_signal_handler(sig, stopping.set)
     poller = asyncio.create_task(_poll(worker, stopping), name="open-worker-poll")
+    heartbeat = asyncio.create_task(_heartbeat(runtime), name="open-worker-heartbeat")
     if ready is not None:
         ready.set()
     try:
@@ -115,11 +146,17 @@ async def serve(
         for sig in signals:
             loop.remove_signal_handler(sig)
         poller.cancel()
+        heartbeat.cancel()
         with contextlib.suppress(asyncio.CancelledError, RedisError, OSError):
             await poller
+        with contextlib.suppress(asyncio.CancelledError):
+            await heartbeat
         if worker.tasks:  # arq's bookkeeping after the last jobs (they have all ended or been handed back)
             await asyncio.wait(list(worker.tasks.values()), timeout=5)
         with contextlib.suppress(RedisError, OSError):
             await worker.close()
         await runtime.close()
+        if metrics_server is not None:
+            metrics_server.close()
+        tracing.shutdown()  # the last spans exported
     logger.info("worker %s stopped", runtime.id)

@@ -95,6 +95,12 @@ class Dag:
     name: str = strawberry.field(description="Unique among the organization's DAGs.")
     description: str
     status: DagStatus
+    max_concurrent_executions: int | None = strawberry.field(
+        description=(
+            "Most executions of this DAG running at once (null: no limit); executions over it wait "
+            "queued. The organization's own limit applies as well. Set with createDag or updateDag."
+        )
+    )
     created_at: datetime
     updated_at: datetime
     row_id: strawberry.Private[uuid.UUID]
@@ -116,6 +122,7 @@ class Dag:
             name=row.name,
             description=row.description,
             status=row.status,
+            max_concurrent_executions=row.max_concurrent_executions,
             created_at=row.created_at,
             updated_at=row.updated_at,
             row_id=row.id,

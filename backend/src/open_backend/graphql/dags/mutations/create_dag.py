@@ -30,6 +30,7 @@ async def resolve_create_dag(info: Info, input: CreateDagInput) -> CreateDagPayl
             message=input.message,
             limits=info.context.definition_limits,
             now=info.context.now(),
+            max_concurrent_executions=input.max_concurrent_executions,
         )
     return CreateDagPayload(dag=Dag.of(dag), version=DagVersion.of(version))
 
@@ -40,6 +41,7 @@ create_dag = strawberry.mutation(
     extensions=[CommitOnSuccess()],
     description=(
         "Create a draft DAG. An invalid definition fails with VALIDATION_FAILED whose "
-        "extensions.details.issues name each problem's node and field. Needs EDITOR."
+        "extensions.details.issues name each problem's node and field; a maxConcurrentExecutions "
+        "outside 1-10,000 is VALIDATION_FAILED (field maxConcurrentExecutions). Needs EDITOR."
     ),
 )

@@ -35,6 +35,11 @@ async def resolve_update_dag(info: Info, input: UpdateDagInput) -> UpdateDagPayl
             message=input.message,
             limits=info.context.definition_limits,
             now=info.context.now(),
+            max_concurrent_executions=(
+                dags.UNCHANGED
+                if input.max_concurrent_executions is strawberry.UNSET
+                else input.max_concurrent_executions
+            ),
         )
     version = None if result.version is None else DagVersion.of(result.version)
     return UpdateDagPayload(dag=Dag.of(result.dag), version=version)
@@ -45,7 +50,9 @@ update_dag = strawberry.mutation(
     permission_classes=[IsEditor],
     extensions=[CommitOnSuccess()],
     description=(
-        "Rename, redescribe or save a new definition of a DAG. A changed definition creates the next version "
-        "(concurrent saves are numbered consecutively); it does not change the active version. Needs EDITOR."
+        "Rename, redescribe, limit or save a new definition of a DAG. A changed definition creates the next "
+        "version (concurrent saves are numbered consecutively); it does not change the active version. "
+        "A maxConcurrentExecutions outside 1-10,000 is VALIDATION_FAILED (field maxConcurrentExecutions). "
+        "Needs EDITOR."
     ),
 )
