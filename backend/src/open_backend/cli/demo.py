@@ -131,7 +131,8 @@ def demo(
                 server.start()
             with sdk_errors(as_json=False), Client(url, token=demo_token(url)) as client:
                 ended = _run_example(client, console)
-            console.print(f"\nOPEN runs at [bold]{url}[/]: the GraphQL API is {url}/graphql")
+            console.print(f"\nOPEN runs at [bold]{url}[/]: the web app is {url}/ (its monitor:")
+            console.print(f"{url}/executions/{ended.id}), the GraphQL API is {url}/graphql")
             console.print(f"sign in as {DEMO_EMAIL} / {DEMO_PASSWORD}")
             if wait:
                 console.print("the server keeps running; Ctrl-C stops it")
