@@ -29,6 +29,7 @@ from benchmarks.api_harness import DEFAULT_SERVER_URL, SERVER_URL_VARIABLE
 from benchmarks.isolate import ROOT, IsolatedError, run_isolated
 from benchmarks.platform_stack import DEFAULT_REDIS_URL, REDIS_URL_VARIABLE, Stack, platform_stack
 from benchmarks.report import NONE, Section, Table, count_label
+from benchmarks.storage_floor import copy_floor_s
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,9 @@ WARMUP_RUNS: Final = 5
 
 #: Target: the fan-out DAG's run on the platform takes at most this many times core_engine's.
 TARGET_RATIO: Final = 3.0
+
+#: Timed copies of the fan-out's rows into bare tables (:mod:`benchmarks.storage_floor`).
+FLOOR_REPS: Final = 5
 
 #: Seconds between polls of the event log while waiting for a first node start.
 START_POLL_S: Final = 0.005
@@ -159,6 +163,7 @@ class Results:
     fanout_platform_s: list[float] = field(default_factory=list)
     fanout_stored_s: list[float] = field(default_factory=list)
     fanout_core_s: list[float] = field(default_factory=list)
+    floor_s: list[float] = field(default_factory=list)
 
 
 def _progress(text: str) -> None:
@@ -217,12 +222,13 @@ async def _queued_first(stack: Stack, dag_id: str, count: int) -> Throughput:
     return Throughput(QUEUED_FIRST, len(stack.workers), count, submitted - t0, ended - resumed, events)
 
 
-async def _fanout(stack: Stack, dag_id: str) -> tuple[float, float]:
-    """``(first node start -> run_finished, first node start -> seen succeeded)``, seconds."""
+async def _fanout(stack: Stack, dag_id: str) -> tuple[uuid.UUID, float, float]:
+    """``(execution id, first node start -> run_finished, first node start -> seen succeeded)``,
+    seconds."""
     execution_id = await stack.execute(dag_id)
     seen = await stack.wait_ended([execution_id], DEADLINE_S, poll_s=0.01)
     first, finished = await stack.span(execution_id)
-    return finished - first, seen - first
+    return execution_id, finished - first, seen - first
 
 
 async def _measure_platform(sizes: Sizes, server_url: str, redis_url: str, out: Results) -> None:
@@ -251,10 +257,12 @@ async def _measure_platform(sizes: Sizes, server_url: str, redis_url: str, out: 
                 runs = sizes.fanout_warmup + sizes.fanout_reps
                 _progress(f"{count_label(FANOUT_NODES)}-node fan-out on the platform, {runs} run(s) ...")
                 for rep in range(runs):
-                    platform_s, stored_s = await _fanout(stack, fanout_id)
+                    execution_id, platform_s, stored_s = await _fanout(stack, fanout_id)
                     if rep >= sizes.fanout_warmup:
                         out.fanout_platform_s.append(platform_s)
                         out.fanout_stored_s.append(stored_s)
+                _progress("PostgreSQL alone: COPY of the fan-out's rows into bare tables ...")
+                out.floor_s = await copy_floor_s(stack.engine, execution_id, FLOOR_REPS)
 
 
 def _percentile(samples: list[float], fraction: float) -> float:
@@ -343,6 +351,26 @@ def _tables(out: Results, errors: list[str]) -> list[Table]:
             f"<= {TARGET_RATIO:g}x",
             verdict,
         )
+    if out.floor_s:
+        floor_ms = statistics.median(out.floor_s) * 1e3
+        fanout.add(
+            "PostgreSQL alone: COPY of its rows into bare tables",
+            str(len(out.floor_s)),
+            f"{floor_ms:.1f}",
+            NONE if core_ms is None else f"{floor_ms / core_ms:.2f}x",
+            NONE,
+            NONE,
+        )
+        if core_ms is not None:
+            fanout.add(
+                "floor: core_engine run, then that COPY",
+                NONE,
+                f"{core_ms + floor_ms:.1f}",
+                f"{(core_ms + floor_ms) / core_ms:.2f}x",
+                NONE,
+                NONE,
+            )
+    if out.fanout_platform_s:
         fanout.notes.append(
             "to all events stored: until the benchmark saw the execution succeeded, i.e. its last "
             "batch of events committed (polled every 10 ms): the total platform overhead, judged; "
@@ -385,6 +413,12 @@ worker.
   and {FANOUT_NODES:,} node rows committed): the total platform overhead. The row *to
   run_finished* is reported only: the engine usually ends such a run before the event log's
   first 50 ms flush, so it shows the engine's pace inside a worker, not what persisting costs.
+- **PostgreSQL alone** (reported, no target): the least any design that stores one row per event
+  and per node pays on this server. The last fan-out's stored events and node rows are copied
+  {FLOOR_REPS} times with binary `COPY` into two bare tables (a `jsonb` payload, only the unique
+  `(execution_id, sequence)` and `(execution_id, node_id)` indexes; records built before the
+  clock starts; commit included). *floor* adds core_engine's run before it: when that is
+  above {TARGET_RATIO:g}x, the target cannot be met by any Python-side work on this machine.
 """
 
 
