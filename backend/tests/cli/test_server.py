@@ -4,6 +4,7 @@ down gracefully, after which it exits by that signal (as uvicorn does)."""
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import time
@@ -49,6 +50,37 @@ def test_server_serves_healthz_on_the_embedded_sqlite_database_and_shuts_down_on
     assert (data / "open.db").is_file()
     assert "Application shutdown complete." in stderr.decode()
     assert process.returncode == -signal.SIGTERM, stderr.decode()
+
+
+def test_in_json_mode_every_line_uvicorn_access_and_startup_included_is_a_json_object(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [openctl(), "server", "--host", "127.0.0.1", "--port", str(port)],
+        env=process_env(
+            OPEN_DATA_DIR=str(tmp_path / "data"),
+            OPEN_ENV="test",
+            OPEN_LOG_FORMAT="json",
+            OPEN_LOG_LEVEL="INFO",
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert _wait_for(f"http://127.0.0.1:{port}/healthz", process).status_code == 200
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+    lines = [line for line in stderr.decode().splitlines() if line.strip()]
+    records = []
+    for line in lines:
+        assert line.startswith("{"), f"not a JSON line: {line!r}"
+        records.append(json.loads(line))
+    by_logger = {(r["logger"], r["message"]) for r in records}
+    assert ("uvicorn.error", "Application startup complete.") in by_logger
+    assert any(name == "uvicorn.access" and "/healthz" in message for name, message in by_logger)
+    assert all(r["level"] in {"INFO", "WARNING", "ERROR"} for r in records)
 
 
 async def test_server_refuses_an_unmigrated_postgresql_database_before_serving(
