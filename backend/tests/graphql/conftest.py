@@ -10,12 +10,15 @@ Fixtures:
 
 from __future__ import annotations
 
+import contextlib
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
@@ -64,6 +67,22 @@ class Api:
         self.settings = settings
         self.tokens = TokenService(settings)
         self.limiter = SignInLimiter()
+
+    @contextlib.asynccontextmanager
+    async def recorded_statements(self) -> AsyncIterator[list[str]]:
+        """The SQL statements the session sends inside the block, in order (to count queries)."""
+        statements: list[str] = []
+
+        def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            statements.append(statement)
+
+        connection = (await self.session.connection()).sync_connection
+        assert connection is not None
+        sa.event.listen(connection, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(connection, "before_cursor_execute", record)
 
     async def organization(self) -> Organization:
         slug = unique("org")

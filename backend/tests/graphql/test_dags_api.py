@@ -2,8 +2,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-
 from core_engine import DAG
 from open_backend.db.models import Role
 
@@ -334,18 +332,8 @@ async def test_the_latest_versions_of_a_page_cost_one_query(api: Api) -> None:
     editor = await api.member()
     for i in range(5):
         await create(api, editor, name=f"dag-{i}")
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    connection = (await api.session.connection()).sync_connection
-    assert connection is not None
-    sa.event.listen(connection, "before_cursor_execute", record)
-    try:
+    async with api.recorded_statements() as statements:
         page = (await api.run("{ dags { nodes { latestVersion { version } } } }", editor)).ok()
-    finally:
-        sa.event.remove(connection, "before_cursor_execute", record)
     assert [node["latestVersion"] for node in page["dags"]["nodes"]] == [{"version": 1}] * 5
     assert len([s for s in statements if "FROM dag_versions" in s]) == 1
 

@@ -9,13 +9,12 @@ import { SessionProvider } from "../api/SessionProvider";
 import SignInPage from "../features/auth/SignInPage";
 import SignUpPage from "../features/auth/SignUpPage";
 import DagListPage from "../features/dags/DagListPage";
-import DagPage from "../features/dags/DagPage";
 import ExecutionsPage from "../features/executions/ExecutionsPage";
 import ApiKeysPage from "../features/settings/ApiKeysPage";
 import MembersPage from "../features/settings/MembersPage";
 import { EmptyState, LoadingState, ToastProvider } from "../ui";
 import { Layout } from "./Layout";
-import { EditorPage, MonitorPage } from "./lazyPages";
+import { DagPage, EditorPage, MonitorPage } from "./lazyPages";
 import { PublicOnly, RequireAuth } from "./RequireAuth";
 
 export { MeQuery } from "./queries";

@@ -1,6 +1,7 @@
-// The screens other helpers build (editor, run dialog, monitor), loaded on demand. They are
-// found with import.meta.glob, so a screen that does not exist yet shows "not available"
-// instead of breaking the build.
+// The heavy screens, loaded on demand so the entry chunk holds only the shell: every screen that
+// draws a graph (React Flow; elkjs is loaded by graph/layout.ts on the first layout) is its own
+// chunk. The editor, run dialog and monitor are found with import.meta.glob, so a screen that
+// does not exist yet shows "not available" instead of breaking the build.
 import { type ComponentType, createElement, lazy } from "react";
 
 import { EmptyState } from "../ui";
@@ -36,6 +37,8 @@ export function isAvailable(path: string): boolean {
   return path in modules;
 }
 
+/** The DAG page (versions, graph, diff): it draws graphs, so it is loaded when first visited. */
+export const DagPage = lazy(() => import("../features/dags/DagPage"));
 export const EditorPage = lazyComponent<object>("../features/editor/EditorPage.tsx");
 export const MonitorPage = lazyComponent<object>("../features/monitor/MonitorPage.tsx");
 

@@ -1,14 +1,17 @@
-// A read-only drawing of a DAG definition: layered layout, run status colours, diff highlights.
+// A read-only drawing of a DAG definition: layered layout, run status colours, diff highlights
+// of nodes and edges (with their legend).
 import "@xyflow/react/dist/style.css";
 import "./graph.css";
 
-import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider } from "@xyflow/react";
+import { Background, Controls, MiniMap, Panel, ReactFlow, ReactFlowProvider } from "@xyflow/react";
 import { useEffect, useMemo, useState } from "react";
 
-import { type DagDefinition, DefinitionParseError, parseDefinition } from "./definition";
+import { type DagDefinition, type DefinitionEdge, definitionEdges, DefinitionParseError, parseDefinition } from "./definition";
+import { DiffLegend } from "./DiffLegend";
 import { definitionToFlow } from "./flow";
-import { layoutDag, type Positions } from "./layout";
-import { type Highlight, type NodeStatus, nodeTypes } from "./TaskNode";
+import type { Highlight } from "./highlights";
+import { layoutGraph, type Positions } from "./layout";
+import { type NodeStatus, TASK_NODE_HANDLES, nodeTypes } from "./TaskNode";
 
 export interface DagGraphProps {
   /** The canonical JSON definition (docs/dag-definition.schema.json), e.g. DagVersion.definition. */
@@ -17,6 +20,10 @@ export interface DagGraphProps {
   statuses?: Record<string, NodeStatus | string>;
   /** Diff highlight of each node, by node id. */
   highlights?: Record<string, Highlight>;
+  /** Diff highlight of each edge, by edge id (`edgeId`: "order:a->b", "ref:a->b"). */
+  edgeHighlights?: Record<string, Highlight>;
+  /** Edges drawn (and laid out) besides the definition's: a diff's edges removed between kept nodes. */
+  extraEdges?: readonly DefinitionEdge[];
   onNodeClick?(nodeId: string): void;
   /** The node drawn as selected. */
   selectedNodeId?: string | null;
@@ -41,7 +48,7 @@ export function DagGraph(props: DagGraphProps) {
   );
 }
 
-function DagGraphInner({ definition, statuses, highlights, onNodeClick, selectedNodeId, ariaLabel }: DagGraphProps) {
+function DagGraphInner({ definition, statuses, highlights, edgeHighlights, extraEdges, onNodeClick, selectedNodeId, ariaLabel }: DagGraphProps) {
   const parsed = useMemo(() => parse(definition), [definition]);
   const [positions, setPositions] = useState<Positions | null>(null);
   const [layoutError, setLayoutError] = useState<string | null>(null);
@@ -49,7 +56,8 @@ function DagGraphInner({ definition, statuses, highlights, onNodeClick, selected
   useEffect(() => {
     if (!("ok" in parsed)) return;
     let cancelled = false;
-    layoutDag(parsed.ok).then(
+    const nodeIds = parsed.ok.nodes.map((node) => node.id);
+    layoutGraph(nodeIds, [...definitionEdges(parsed.ok), ...(extraEdges ?? [])]).then(
       (result) => {
         if (!cancelled) setPositions(result);
       },
@@ -60,15 +68,14 @@ function DagGraphInner({ definition, statuses, highlights, onNodeClick, selected
     return () => {
       cancelled = true;
     };
-  }, [parsed]);
+  }, [parsed, extraEdges]);
 
-  const flow = useMemo(
-    () =>
-      "ok" in parsed && positions !== null
-        ? definitionToFlow(parsed.ok, positions, { statuses, highlights, selectedNodeId })
-        : null,
-    [parsed, positions, statuses, highlights, selectedNodeId],
-  );
+  const flow = useMemo(() => {
+    if (!("ok" in parsed) || positions === null) return null;
+    const drawn = definitionToFlow(parsed.ok, positions, { statuses, highlights, edgeHighlights, extraEdges, selectedNodeId });
+    return { ...drawn, nodes: drawn.nodes.map((node) => ({ ...node, handles: TASK_NODE_HANDLES })) };
+  }, [parsed, positions, statuses, highlights, edgeHighlights, extraEdges, selectedNodeId]);
+  const isDiff = highlights !== undefined || edgeHighlights !== undefined;
 
   const label = ariaLabel ?? "DAG graph";
   if ("error" in parsed) {
@@ -116,6 +123,11 @@ function DagGraphInner({ definition, statuses, highlights, onNodeClick, selected
         <Background />
         <Controls showInteractive={false} />
         {flow.nodes.length > 12 && <MiniMap pannable zoomable />}
+        {isDiff && (
+          <Panel position="top-right">
+            <DiffLegend />
+          </Panel>
+        )}
       </ReactFlow>
     </div>
   );

@@ -1,7 +1,12 @@
 // The drawn node of a DAG graph (read-only views and the editor): id, task label, status and
 // diff highlight, validation problems, and the handles edges attach to.
-import { Handle, type Node, type NodeProps, Position } from "@xyflow/react";
+import { Handle, type Node, type NodeHandle, type NodeProps, Position } from "@xyflow/react";
 import { memo } from "react";
+
+import type { Highlight } from "./highlights";
+import { NODE_HEIGHT, NODE_WIDTH } from "./layout";
+
+export type { Highlight } from "./highlights";
 
 /** A node's run status as the API spells it (GraphQL enum NodeStatus). */
 export type NodeStatus =
@@ -14,9 +19,6 @@ export type NodeStatus =
   | "UPSTREAM_FAILED"
   | "SKIPPED"
   | "CANCELLED";
-
-/** How a node differs between two versions. */
-export type Highlight = "added" | "removed" | "changed";
 
 /** What a task node shows. */
 export interface TaskNodeData extends Record<string, unknown> {
@@ -86,6 +88,15 @@ function TaskNodeView({ data, selected }: NodeProps<TaskFlowNode>) {
 }
 
 export const TaskNode = memo(TaskNodeView);
+
+/**
+ * Where a task node's handles are (the middle of its left and right sides), so edges can be
+ * drawn before React Flow measures the node (the first paint, and jsdom, which measures nothing).
+ */
+export const TASK_NODE_HANDLES: NodeHandle[] = [
+  { type: "target", position: Position.Left, x: 0, y: NODE_HEIGHT / 2, width: 1, height: 1 },
+  { type: "source", position: Position.Right, x: NODE_WIDTH, y: NODE_HEIGHT / 2, width: 1, height: 1 },
+];
 
 /** The node types every DAG graph registers. */
 export const nodeTypes = { task: TaskNode };

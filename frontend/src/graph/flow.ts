@@ -10,13 +10,15 @@ import {
   refTarget,
   taskLabel,
 } from "./definition";
+import { type Highlight, HIGHLIGHT_COLORS } from "./highlights";
 import { NODE_HEIGHT, NODE_WIDTH, type Positions } from "./layout";
-import type { Highlight, NodeStatus, TaskFlowNode } from "./TaskNode";
+import type { NodeStatus, TaskFlowNode } from "./TaskNode";
 
-/** Data of a drawn edge: how it arises, and which params of the target it feeds. */
+/** Data of a drawn edge: how it arises, which params of the target it feeds, its diff highlight. */
 export interface DagEdgeData extends Record<string, unknown> {
   kind: DefinitionEdge["kind"];
   params: string[];
+  highlight?: Highlight | undefined;
 }
 
 export type DagFlowEdge = Edge<DagEdgeData>;
@@ -26,10 +28,35 @@ export function edgeId(edge: { source: string; target: string; kind: DefinitionE
   return `${edge.kind}:${edge.source}->${edge.target}`;
 }
 
+function flowEdge(edge: DefinitionEdge, highlight: Highlight | undefined): DagFlowEdge {
+  const id = edgeId(edge);
+  const flow: DagFlowEdge = {
+    id,
+    source: edge.source,
+    target: edge.target,
+    className: `dag-edge--${edge.kind}` + (highlight === undefined ? "" : ` dag-edge--${highlight}`),
+    label: edge.params.length > 0 ? edge.params.join(", ") : undefined,
+    markerEnd:
+      highlight === undefined
+        ? { type: MarkerType.ArrowClosed }
+        : { type: MarkerType.ArrowClosed, color: HIGHLIGHT_COLORS[highlight] },
+    data: highlight === undefined ? { kind: edge.kind, params: edge.params } : { kind: edge.kind, params: edge.params, highlight },
+  };
+  if (highlight !== undefined) {
+    flow.ariaLabel = `Edge from ${edge.source} to ${edge.target}, ${highlight}`;
+    flow.domAttributes = { "data-highlight": highlight } as DagFlowEdge["domAttributes"];
+  }
+  return flow;
+}
+
 /** What to draw on top of the definition. */
 export interface FlowDecorations {
   statuses?: Record<string, NodeStatus | string> | undefined;
   highlights?: Record<string, Highlight> | undefined;
+  /** Diff highlight of each edge, by edge id (edgeId). */
+  edgeHighlights?: Record<string, Highlight> | undefined;
+  /** Edges drawn besides the definition's, e.g. the edges a diff removed between kept nodes. */
+  extraEdges?: readonly DefinitionEdge[] | undefined;
   problems?: Record<string, string[]> | undefined;
   connectable?: boolean | undefined;
   selectedNodeId?: string | null | undefined;
@@ -58,17 +85,12 @@ export function definitionToFlow(
       connectable: decorations.connectable ?? false,
     },
   }));
-  const edges: DagFlowEdge[] = definitionEdges(definition)
+  const own = definitionEdges(definition);
+  const ownIds = new Set(own.map(edgeId));
+  const extra = (decorations.extraEdges ?? []).filter((edge) => !ownIds.has(edgeId(edge)));
+  const edges: DagFlowEdge[] = [...own, ...extra]
     .filter((edge) => ids.has(edge.source) && ids.has(edge.target))
-    .map((edge) => ({
-      id: edgeId(edge),
-      source: edge.source,
-      target: edge.target,
-      className: `dag-edge--${edge.kind}`,
-      label: edge.params.length > 0 ? edge.params.join(", ") : undefined,
-      markerEnd: { type: MarkerType.ArrowClosed },
-      data: { kind: edge.kind, params: edge.params },
-    }));
+    .map((edge) => flowEdge(edge, decorations.edgeHighlights?.[edgeId(edge)]));
   return { nodes, edges };
 }
 

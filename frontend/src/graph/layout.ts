@@ -1,5 +1,7 @@
 // Layered (Sugiyama) layout of a DAG with elkjs: upstream nodes left, downstream nodes right.
-import ELK from "elkjs/lib/elk.bundled.js";
+// elkjs (~1.4 MB minified) is imported on the first layout, so it is its own chunk that only
+// screens drawing a graph download.
+import type { ELK } from "elkjs/lib/elk.bundled.js";
 
 import { type DagDefinition, definitionEdges } from "./definition";
 
@@ -10,7 +12,19 @@ export const NODE_HEIGHT = 60;
 /** Top-left corner of each node, in pixels, by node id. */
 export type Positions = Record<string, { x: number; y: number }>;
 
-const elk = new ELK();
+let elkInstance: Promise<ELK> | null = null;
+
+/** The shared layout engine, loaded on first use (a failed load is tried again next time). */
+function loadElk(): Promise<ELK> {
+  elkInstance ??= import("elkjs/lib/elk.bundled.js").then(
+    ({ default: Elk }) => new Elk(),
+    (error: unknown) => {
+      elkInstance = null;
+      throw error;
+    },
+  );
+  return elkInstance;
+}
 
 const LAYOUT_OPTIONS = {
   "elk.algorithm": "layered",
@@ -38,6 +52,7 @@ export async function layoutGraph(
       .filter((edge) => known.has(edge.source) && known.has(edge.target) && edge.source !== edge.target)
       .map((edge, index) => ({ id: `e${index}`, sources: [edge.source], targets: [edge.target] })),
   };
+  const elk = await loadElk();
   const result = await elk.layout(graph);
   const positions: Positions = {};
   for (const child of result.children ?? []) positions[child.id] = { x: child.x ?? 0, y: child.y ?? 0 };

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from strawberry.dataloader import DataLoader
 
-from open_backend.db.models import DagVersion, User
+from open_backend.db.models import DagVersion, Execution, User
+from open_backend.executions import service as executions
 from open_backend.services import dags, organizations
 
 if TYPE_CHECKING:
@@ -25,6 +26,8 @@ class Loaders:
 
     Attributes:
         latest_version: DAG id -> its highest-numbered version (``None`` outside the organization).
+        last_execution: DAG id -> its newest execution (``None`` when never run or outside the
+            organization).
         version: version id -> the version (``None`` outside the organization).
         user: user id -> the user (``None`` once deleted); only fed ids read from rows of the
             caller's organization.
@@ -33,6 +36,7 @@ class Loaders:
     def __init__(self, context: Context) -> None:
         self._context = context
         self.latest_version: DataLoader[uuid.UUID, DagVersion | None] = DataLoader(self._latest_versions)
+        self.last_execution: DataLoader[uuid.UUID, Execution | None] = DataLoader(self._last_executions)
         self.version: DataLoader[uuid.UUID, DagVersion | None] = DataLoader(self._versions)
         self.user: DataLoader[uuid.UUID, User | None] = DataLoader(self._users)
 
@@ -40,6 +44,12 @@ class Loaders:
         principal = self._context.require_principal()
         async with self._context.db() as session:
             found = await dags.latest_versions(session, principal, dag_ids)
+        return [found.get(dag_id) for dag_id in dag_ids]
+
+    async def _last_executions(self, dag_ids: list[uuid.UUID]) -> Sequence[Execution | None]:
+        principal = self._context.require_principal()
+        async with self._context.db() as session:
+            found = await executions.latest_executions(session, principal, dag_ids)
         return [found.get(dag_id) for dag_id in dag_ids]
 
     async def _versions(self, version_ids: list[uuid.UUID]) -> Sequence[DagVersion | None]:

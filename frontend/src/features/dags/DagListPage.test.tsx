@@ -4,19 +4,25 @@ import { afterEach, describe, expect, it } from "vitest";
 
 import { type Answerer, renderScreen, testClient } from "../../api/testing";
 import DagListPage from "./DagListPage";
-import { isEmptyDiff, mergeForDiff } from "./diff";
 
 afterEach(cleanup);
 
 const DAGS = [
-  { id: "d1", name: "etl", description: "nightly load", status: "ACTIVE", updatedAt: "2026-03-01T12:00:00Z", latestVersion: { version: 3 }, activeVersion: { version: 2 } },
-  { id: "d2", name: "reports", description: "", status: "DRAFT", updatedAt: "2026-03-01T11:00:00Z", latestVersion: { version: 1 }, activeVersion: null },
+  {
+    id: "d1",
+    name: "etl",
+    description: "nightly load",
+    status: "ACTIVE",
+    updatedAt: "2026-03-01T12:00:00Z",
+    latestVersion: { version: 3 },
+    activeVersion: { version: 2 },
+    lastExecution: { id: "e1", status: "SUCCEEDED", createdAt: "2026-03-01T12:00:00Z" },
+  },
+  { id: "d2", name: "reports", description: "", status: "DRAFT", updatedAt: "2026-03-01T11:00:00Z", latestVersion: { version: 1 }, activeVersion: null, lastExecution: null },
 ];
 
 /** Answers `dags` like the server: filtered by search (name or description) and status. */
 const server: Answerer = ({ operationName, variables }) => {
-  if (operationName === "DagLastExecution")
-    return { data: { executions: { nodes: variables.dagId === "d1" ? [{ id: "e1", status: "SUCCEEDED", createdAt: "2026-03-01T12:00:00Z" }] : [] } } };
   if (operationName !== "Dags") return "pending";
   const search = ((variables.search as string | null) ?? "").toLowerCase();
   const nodes = DAGS.filter((d) => (!search || `${d.name} ${d.description}`.includes(search)) && (!variables.status || d.status === variables.status));
@@ -34,8 +40,15 @@ describe("DagListPage", () => {
     const etl = screen.getAllByRole("row")[1] as HTMLElement;
     expect(within(etl).getByText("Active")).toBeTruthy();
     expect(within(etl).getByText("(active v2)")).toBeTruthy();
-    expect(await screen.findByText("Never run")).toBeTruthy();
-    expect(screen.getByText("Succeeded").closest("a")?.getAttribute("href")).toBe("/executions/e1");
+    expect(within(screen.getAllByRole("row")[2] as HTMLElement).getByText("Never run")).toBeTruthy();
+    expect(within(etl).getByText("Succeeded").closest("a")?.getAttribute("href")).toBe("/executions/e1");
+  });
+
+  it("reads the last executions from the page's one query, with no query per row", async () => {
+    const { client, calls } = testClient(server);
+    renderScreen(<DagListPage />, { client, path: "/dags" });
+    await screen.findByRole("link", { name: "etl" });
+    expect(new Set(calls.map((c) => c.operationName))).toEqual(new Set(["Dags"]));
   });
 
   it("sends the search text to the server and shows what matches", async () => {
@@ -88,29 +101,5 @@ describe("DagListPage", () => {
     failing = false;
     await userEvent.click(screen.getByRole("button", { name: "Try again" }));
     expect(await screen.findByRole("link", { name: "etl" })).toBeTruthy();
-  });
-});
-
-describe("mergeForDiff", () => {
-  const from = { name: "etl", nodes: [{ id: "a" }, { id: "b", depends_on: ["a"] }, { id: "old", depends_on: ["a"] }] };
-  const to = { name: "etl", nodes: [{ id: "a" }, { id: "b", depends_on: ["a"], params: { n: 2 } }, { id: "new", depends_on: ["b"] }] };
-  const diff = {
-    nodesAdded: ["new"],
-    nodesRemoved: ["old"],
-    nodesChanged: [{ nodeId: "b", fields: ["params"] }],
-    edgesAdded: [{ upstream: "b", downstream: "new" }],
-    edgesRemoved: [{ upstream: "a", downstream: "old" }],
-    fieldsChanged: [],
-  };
-
-  it("draws the new version plus the removed nodes, each change highlighted", () => {
-    const merged = mergeForDiff(from, to, diff);
-    expect(merged?.definition.nodes.map((n) => n.id)).toEqual(["a", "b", "new", "old"]);
-    expect(merged?.highlights).toEqual({ new: "added", old: "removed", b: "changed" });
-    expect(isEmptyDiff(diff)).toBe(false);
-  });
-
-  it("returns null for an unreadable definition", () => {
-    expect(mergeForDiff(null, to, diff)).toBeNull();
   });
 });

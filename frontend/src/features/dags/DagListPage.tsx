@@ -6,19 +6,19 @@ import { Link, useNavigate, useSearchParams } from "react-router";
 import { useQuery } from "urql";
 
 import { errorMessage } from "../../api/errors";
-import type { DagStatus } from "../../gql/graphql";
+import type { DagsQuery as DagsResult, DagStatus } from "../../gql/graphql";
 import { Button, EmptyState, ErrorState, LoadingState, SelectField, StatusBadge, TextField, Time } from "../../ui";
-import { DagsQuery, LastExecutionQuery } from "./queries";
+import { DagsQuery } from "./queries";
 import { useDebounced } from "./useDebounced";
 
 export const PAGE_SIZE = 20;
 const STATUSES: DagStatus[] = ["ACTIVE", "DRAFT", "ARCHIVED"];
 
-function LastExecution({ dagId }: { dagId: string }) {
-  const [{ data, fetching, error }] = useQuery({ query: LastExecutionQuery, variables: { dagId } });
-  if (error) return <span className="muted">—</span>;
-  const last = data?.executions.nodes[0];
-  if (!last) return <span className="muted">{fetching ? "…" : "Never run"}</span>;
+type LastExecutionData = DagsResult["dags"]["nodes"][number]["lastExecution"];
+
+/** A DAG's newest execution (part of the page's one query), or "Never run". */
+function LastExecution({ last }: { last: LastExecutionData }) {
+  if (!last) return <span className="muted">Never run</span>;
   return (
     <Link to={`/executions/${last.id}`} className="last-execution">
       <StatusBadge status={last.status} /> <Time value={last.createdAt} />
@@ -106,7 +106,7 @@ export default function DagListPage() {
                   {dag.activeVersion && <span className="muted"> (active v{dag.activeVersion.version})</span>}
                 </td>
                 <td>
-                  <LastExecution dagId={dag.id} />
+                  <LastExecution last={dag.lastExecution} />
                 </td>
                 <td>
                   <Time value={dag.updatedAt} />

@@ -1,4 +1,5 @@
 // One version's graph, or the diff of two versions drawn on one graph.
+import { useMemo } from "react";
 import { useQuery } from "urql";
 
 import { errorMessage } from "../../api/errors";
@@ -19,17 +20,29 @@ export function VersionDiffView({ dagId, from, to }: { dagId: string; from: numb
   const [fromResult] = useQuery({ query: DagVersionQuery, variables: { dagId, version: from } });
   const [toResult] = useQuery({ query: DagVersionQuery, variables: { dagId, version: to } });
   const error = diffResult.error ?? fromResult.error ?? toResult.error;
-  if (error) return <ErrorState message={errorMessage(error)} onRetry={() => reexecuteDiff({ requestPolicy: "network-only" })} />;
   const diff = diffResult.data?.dagVersionDiff;
-  if (!diff || !fromResult.data || !toResult.data) return <LoadingState label={`Comparing v${from} with v${to}…`} />;
-  const merged = mergeForDiff(fromResult.data.dagVersion.definition, toResult.data.dagVersion.definition, diff);
+  const fromDefinition = fromResult.data?.dagVersion.definition;
+  const toDefinition = toResult.data?.dagVersion.definition;
+  // Memoized: a new drawing would make DagGraph lay the graph out again.
+  const merged = useMemo(
+    () => (diff && fromDefinition !== undefined && toDefinition !== undefined ? mergeForDiff(fromDefinition, toDefinition, diff) : undefined),
+    [diff, fromDefinition, toDefinition],
+  );
+  if (error) return <ErrorState message={errorMessage(error)} onRetry={() => reexecuteDiff({ requestPolicy: "network-only" })} />;
+  if (!diff || merged === undefined) return <LoadingState label={`Comparing v${from} with v${to}…`} />;
   if (!merged) return <ErrorState message="A definition of these versions cannot be read." />;
   return (
     <>
       <div className="dag-graph-box">
-        <DagGraph definition={merged.definition} highlights={merged.highlights} ariaLabel={`Changes from version ${from} to ${to}`} />
+        <DagGraph
+          definition={merged.definition}
+          highlights={merged.highlights}
+          edgeHighlights={merged.edgeHighlights}
+          extraEdges={merged.extraEdges}
+          ariaLabel={`Changes from version ${from} to ${to}`}
+        />
       </div>
-      {isEmptyDiff(diff) ? (
+      {isEmptyDiff(diff) && merged.edgesChanged.length === 0 ? (
         <EmptyState title="No changes" description={`Versions ${from} and ${to} define the same DAG.`} />
       ) : (
         <div className="diff-summary" aria-label="Summary of changes">
@@ -38,6 +51,7 @@ export function VersionDiffView({ dagId, from, to }: { dagId: string; from: numb
           <DiffList title="Nodes changed" className="changed" items={diff.nodesChanged.map((c) => `${c.nodeId} (${c.fields.join(", ")})`)} />
           <DiffList title="Edges added" className="added" items={diff.edgesAdded.map((e) => `${e.upstream} → ${e.downstream}`)} />
           <DiffList title="Edges removed" className="removed" items={diff.edgesRemoved.map((e) => `${e.upstream} → ${e.downstream}`)} />
+          <DiffList title="Edges changed" className="changed" items={merged.edgesChanged.map((e) => `${e.source} → ${e.target} (${e.before} → ${e.after})`)} />
           <DiffList title="DAG fields changed" className="changed" items={diff.fieldsChanged} />
         </div>
       )}

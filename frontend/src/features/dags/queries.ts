@@ -20,18 +20,11 @@ export const DagsQuery = graphql(`
         activeVersion {
           version
         }
-      }
-    }
-  }
-`);
-
-export const LastExecutionQuery = graphql(`
-  query DagLastExecution($dagId: ID!) {
-    executions(dagId: $dagId, first: 1) {
-      nodes {
-        id
-        status
-        createdAt
+        lastExecution {
+          id
+          status
+          createdAt
+        }
       }
     }
   }

@@ -13,6 +13,7 @@ from core_engine import ValidationIssue as EngineIssue
 from open_backend.db import models
 from open_backend.graphql.connection import Connection
 from open_backend.graphql.context import Info
+from open_backend.graphql.executions.types import Execution
 from open_backend.graphql.ids import to_id
 from open_backend.graphql.users.types import User
 from open_backend.services import dags
@@ -80,6 +81,11 @@ async def resolve_latest_version(root: Dag, info: Info) -> DagVersion:
     return DagVersion.of(row)
 
 
+async def resolve_last_execution(root: Dag, info: Info) -> Execution | None:
+    row = await info.context.loaders.last_execution.load(root.row_id)
+    return None if row is None else Execution.of(row)
+
+
 async def resolve_versions(
     root: Dag, info: Info, first: int | None = None, after: str | None = None
 ) -> Connection[DagVersion]:
@@ -113,6 +119,13 @@ class Dag:
         resolver=resolve_latest_version, description="The highest-numbered version."
     )
     versions = strawberry.field(resolver=resolve_versions, description="The versions, newest first.")
+    last_execution = strawberry.field(
+        resolver=resolve_last_execution,
+        description=(
+            "Its newest execution (the first of executions(dagId: ...)); null if it never ran. "
+            "Batched: a page of DAGs costs one query."
+        ),
+    )
 
     @classmethod
     def of(cls, row: models.Dag) -> Dag:
