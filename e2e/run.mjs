@@ -18,7 +18,7 @@ import { runScenarios, writeReport } from "./lib/harness.mjs";
 import { isolation, signUp } from "./scenarios/accounts.mjs";
 import { apiKeyWithCli } from "./scenarios/apiKeys.mjs";
 import { editorScenarios } from "./scenarios/editor.mjs";
-import { liveMonitor, retryFromMonitor } from "./scenarios/monitor.mjs";
+import { cancelFromMonitor, liveMonitor, retryFromMonitor } from "./scenarios/monitor.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // playwright-core is a dependency of the web app (frontend/package.json): resolve it from there.
@@ -32,7 +32,7 @@ if (!baseUrl) {
 const artifacts = path.resolve(process.env.OPEN_E2E_ARTIFACTS ?? path.join(here, "artifacts"));
 await mkdir(artifacts, { recursive: true });
 
-const scenarios = [signUp, liveMonitor, retryFromMonitor, apiKeyWithCli, isolation, ...editorScenarios];
+const scenarios = [signUp, liveMonitor, retryFromMonitor, cancelFromMonitor, apiKeyWithCli, isolation, ...editorScenarios];
 const only = process.env.OPEN_E2E_ONLY;
 const wanted = only ? withNeeds(scenarios, scenarios.filter((s) => s.name.includes(only))) : scenarios;
 

@@ -1,6 +1,6 @@
 // The live monitor of an execution created through the API: every node turns to succeeded as
 // the events arrive over the websocket (no polling), the node panel shows results and log
-// lines, the timeline has an attempt per node, and Retry starts a new run.
+// lines, the timeline has an attempt per node, Retry starts a new run, and Cancel stops one.
 import path from "node:path";
 
 import { createDag, execute, executionStatus } from "../lib/api.mjs";
@@ -96,5 +96,44 @@ export const retryFromMonitor = {
     await page.getByRole("link", { name: "Retry of an earlier run" }).waitFor();
     await waitForStatus(page, "succeeded");
     await page.getByTestId("monitor-progress").filter({ hasText: "4 / 4 nodes ended" }).waitFor();
+  },
+};
+
+/** Seconds the slow node of the cancel scenario would sleep if nothing stopped it. */
+const SLOW_SECONDS = 20;
+
+export const cancelFromMonitor = {
+  name: "cancel from the monitor stops a running run",
+  needs: ["sign up through the form"],
+  async run(ctx) {
+    const { page, token } = ctx.userA;
+    const name = `api-slow-${Math.random().toString(36).slice(2, 8)}`;
+    const dagId = await createDag(ctx.baseUrl, token, name, {
+      schema_version: 1,
+      name,
+      nodes: [
+        { id: "slow", task: { type: "sleep", config: { seconds: SLOW_SECONDS } } },
+        { id: "after", task: { type: "noop", config: { result: "never" } }, depends_on: ["slow"] },
+      ],
+    });
+    const executionId = await execute(ctx.baseUrl, token, dagId);
+    await page.goto(`/executions/${executionId}`);
+    await page.getByRole("heading", { name }).waitFor();
+    // Cancel only once the slow node is really running on the worker.
+    await page.locator('[data-testid="dag-node-slow"][data-status="RUNNING"]').waitFor({ timeout: 30_000 });
+    await waitForStatus(page, "running", 5_000);
+    const cancelled = performance.now();
+    await page.getByRole("button", { name: "Cancel run" }).click();
+    await waitForStatus(page, "cancelled", 5_000);
+    const seconds = (performance.now() - cancelled) / 1000;
+    check(seconds < SLOW_SECONDS / 2, `the run showed cancelled only after ${seconds.toFixed(1)} s`);
+    await page.locator('[data-testid="dag-node-slow"][data-status="CANCELLED"]').waitFor({ timeout: 5_000 });
+    check(
+      (await page.locator('[data-testid="dag-node-after"][data-status="SUCCEEDED"]').count()) === 0,
+      "the node after the cancelled one ran",
+    );
+    await page.getByRole("button", { name: "Retry" }).waitFor();
+    check((await page.getByRole("button", { name: "Cancel run" }).count()) === 0, "an ended run still offers Cancel");
+    check((await executionStatus(ctx.baseUrl, token, executionId)) === "CANCELLED", "the API does not say CANCELLED");
   },
 };

@@ -1,7 +1,8 @@
 """The browser tests (e2e/run.mjs: playwright-core driving Debian's headless Chromium) against
-the real stack: sign-up, API keys with the CLI, organization isolation, the editor, the live
-monitor. The Node runner prints one line per scenario; any failure fails this test with its
-whole output (screenshots are in e2e/artifacts/)."""
+the real stack: sign-up, API keys with the CLI, organization isolation, the editor (a DAG drawn
+with the mouse, saved and run), the live monitor with retry and cancel. The Node runner prints
+one line per scenario; any failure fails this test with its whole output (screenshots are in
+e2e/artifacts/)."""
 
 from __future__ import annotations
 
