@@ -150,3 +150,20 @@ async def test_a_mapped_node_gets_a_row_per_instance(world: World) -> None:
         ("each", 1): ("succeeded", 1, "x"),
         ("each", 2): ("succeeded", 1, "x"),
     }
+
+
+async def test_results_json_cannot_hold_are_stored_as_their_repr_and_the_run_ends(world: World) -> None:
+    world.deps.settings = world.settings.model_copy(update={"allowed_callable_modules": "json,decimal"})
+    nan = world.node("nan", "json:loads")
+    nan["params"] = {"s": "NaN"}
+    money = world.node("money", "decimal:Decimal")
+    money["params"] = {"value": "1.50"}
+    nul = world.node("nul", "json:loads")
+    nul["params"] = {"s": '"a\\u0000b"'}  # the string a, NUL, b: jsonb cannot store it
+    _, row = await start(world, world.definition(nan, money, nul))
+    finished = await asyncio.wait_for(world.finished(row.id), 30)
+    assert finished.status is ExecutionStatus.SUCCEEDED
+    nodes = await world.nodes(row.id)
+    assert nodes[("nan", None)].result == {"$repr": "nan"}
+    assert nodes[("money", None)].result == {"$repr": "Decimal('1.50')"}
+    assert nodes[("nul", None)].result == {"$repr": repr("a\x00b")}

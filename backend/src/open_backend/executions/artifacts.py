@@ -13,14 +13,10 @@ import uuid
 from pathlib import Path
 from typing import Any, Final
 
+from open_backend.executions.stored_json import stored_json
+
 #: The key of an artifact marker: ``{"$artifact": "<relative path>"}``.
 ARTIFACT_KEY: Final = "$artifact"
-
-
-def encode(result: Any) -> bytes:
-    """The JSON bytes of ``result`` (non-JSON values as ``{"$repr": ...}``, as core_engine digests do)."""
-    text = json.dumps(result, ensure_ascii=False, separators=(",", ":"), default=lambda v: {"$repr": repr(v)})
-    return text.encode("utf-8")
 
 
 def marker(ref: str) -> dict[str, str]:
@@ -51,14 +47,16 @@ class ArtifactStore:
     def store_if_large(
         self, execution_id: uuid.UUID, node_id: str, map_index: int | None, result: Any
     ) -> Any:
-        """``result`` itself when small enough, else the marker of the artifact now holding it.
+        """``result`` in its stored form (:func:`~open_backend.executions.stored_json.stored_json`)
+        when its JSON is at most ``max_inline_bytes`` long, else the marker of the artifact now
+        holding that form.
 
         Raises:
             OSError: the artifact cannot be written.
         """
-        data = encode(result)
+        safe, data = stored_json(result)
         if len(data) <= self.max_inline_bytes:
-            return result
+            return safe
         name = node_id if map_index is None else f"{node_id}.{map_index}"
         ref = f"{execution_id.hex}/{name}.json"
         path = self.root / ref

@@ -50,6 +50,7 @@ from open_backend.executions.projection import (
     node_rows,
     node_rows_of,
 )
+from open_backend.executions.stored_json import storable_text
 from open_backend.live.bus import NullPublisher, Publisher
 from open_backend.live.publish import publish_events, publish_execution
 from open_backend.observability import metrics
@@ -245,6 +246,9 @@ class EventLog:
                 payload["result"] = self.artifacts.store_if_large(
                     self.execution_id, payload["node_id"], payload.get("map_index"), payload["result"]
                 )
+            error = payload.get("error")
+            if error is not None and any("\x00" in text for text in error.values()):
+                payload["error"] = {name: storable_text(text) for name, text in error.items()}
             out.append(payload)
         return out
 
@@ -289,7 +293,12 @@ class EventLog:
 
 def _as_stored(event: Event, payload: dict[str, Any]) -> Event:
     """The event as it is stored (``payload``): ``event`` itself unless its stored form has
-    another sequence number or an artifact marker in place of its result."""
-    if event.seq == payload["seq"] and payload.get("result") is getattr(event, "result", None):
+    another sequence number, or another form of its result or error
+    (:mod:`~open_backend.executions.stored_json`, artifact markers)."""
+    if (
+        event.seq == payload["seq"]
+        and payload.get("result") is getattr(event, "result", None)
+        and ("error" not in payload or tuple(payload["error"].values()) == tuple(getattr(event, "error", ())))
+    ):
         return event
     return event_from_dict(payload)
