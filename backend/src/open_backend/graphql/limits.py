@@ -21,3 +21,8 @@ MAX_ALIASES: Final = 30
 #: Most lexical tokens in one document: bounds parsing work (definitions travel as variables,
 #: which are not tokens of the document).
 MAX_TOKENS: Final = 3_000
+
+#: Distinct documents whose parse and validation results are kept (each cache, least recently
+#: used first out): clients send a few fixed documents, so repeated requests skip both steps;
+#: a stream of unique documents only cycles the caches.
+DOCUMENT_CACHE_SIZE: Final = 256

@@ -10,11 +10,14 @@ from collections.abc import Callable, Iterator
 from typing import Final
 
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
-    QueryDepthLimiter,
+    ParserCache,
     SchemaExtension,
+    ValidationCache,
+    max_aliases,
+    query_depth_limiter,
 )
 from strawberry.tools import merge_types
 from strawberry.types import StreamExecutionResult
@@ -29,7 +32,7 @@ from open_backend.graphql.errors import ErrorFormatter, OpenSchema, format_error
 from open_backend.graphql.executions.mutations import ExecutionMutations
 from open_backend.graphql.executions.queries import ExecutionQueries
 from open_backend.graphql.executions.subscriptions import ExecutionSubscriptions
-from open_backend.graphql.limits import MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS
+from open_backend.graphql.limits import DOCUMENT_CACHE_SIZE, MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS
 from open_backend.graphql.organizations.mutations import OrganizationMutations
 from open_backend.graphql.organizations.queries import OrganizationQueries
 from open_backend.graphql.task_types.queries import TaskTypeQueries
@@ -52,6 +55,14 @@ Mutation: Final = merge_types(
 )
 Subscription: Final = merge_types("Subscription", (ExecutionSubscriptions,))
 
+#: The depth and alias limits as validation rules, made once: the validation cache is keyed on
+#: the rule classes, so per-request classes (what a ``QueryDepthLimiter`` per request makes)
+#: would never hit it.
+LIMIT_RULES: Final = (
+    query_depth_limiter.create_validator(MAX_QUERY_DEPTH, should_ignore=None),  # introspection not counted
+    max_aliases.create_validator(MAX_ALIASES),
+)
+
 
 class StreamErrorFormatter(ErrorFormatter):
     """:class:`ErrorFormatter` that also formats each result of a subscription before it is sent
@@ -69,13 +80,16 @@ def create_schema(*, introspection: bool = True) -> OpenSchema:
     """The API's schema; ``introspection=False`` refuses ``__schema`` and ``__type`` (production).
 
     Every operation is checked against :mod:`open_backend.graphql.limits` before it runs, and
-    its errors are formatted for clients (:mod:`open_backend.graphql.errors`).
+    its errors are formatted for clients (:mod:`open_backend.graphql.errors`). Parsing and
+    validation results are cached per document text (strawberry's ``ParserCache`` and
+    ``ValidationCache``, :data:`~open_backend.graphql.limits.DOCUMENT_CACHE_SIZE` entries each).
     """
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         StreamErrorFormatter,  # first: its hooks wrap every other extension's
-        lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),  # introspection fields are not counted
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: AddValidationRules(list(LIMIT_RULES)),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),  # a parse option: part of the parse cache key
+        lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
+        lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
     ]
     if not introspection:
         extensions.append(DisableIntrospection)

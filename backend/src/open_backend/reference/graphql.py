@@ -31,8 +31,10 @@ from graphql import (
     print_ast,
 )
 
+from open_backend.graphql.limits import DOCUMENT_CACHE_SIZE, MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS
 from open_backend.reference.graphql_examples import EXAMPLES
 from open_backend.reference.pages import DOCS_DIR, GENERATED_NOTE
+from open_backend.services.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 #: The SDL the page is generated from (``python -m open_backend.schema_export`` writes it).
 SCHEMA_FILE: Final = DOCS_DIR / "schema.graphql"
@@ -40,13 +42,13 @@ SCHEMA_FILE: Final = DOCS_DIR / "schema.graphql"
 _ROOTS: Final = (("Queries", "query"), ("Mutations", "mutation"), ("Subscriptions", "subscription"))
 
 _INTRO: Final = """\
-One endpoint, `/graphql`: queries and mutations as `POST` (JSON `{"query", "variables"}`),
+One endpoint, `/graphql`: queries and mutations as `POST` (JSON `{{"query", "variables"}}`),
 subscriptions over a websocket on the same path with the `graphql-transport-ws` protocol. In
 development the server also serves GraphiQL there. The [Python SDK](sdk.md) wraps all of it.
 
 * **Authentication**: `Authorization: Bearer <token>` with a user's access token (from `signUp`
   or `signIn`) or an API key (from `createApiKey`); over the websocket, the same value as
-  `{"authorization": "Bearer ...", "organization": "<id>"}` in the `connection_init` payload.
+  `{{"authorization": "Bearer ...", "organization": "<id>"}}` in the `connection_init` payload.
 * **Organization**: every DAG, execution, member and API key belongs to one. A user acts in the
   organization of the `X-Organization-Id` header, else in their oldest membership; an API key in
   its own.
@@ -55,11 +57,16 @@ development the server also serves GraphiQL there. The [Python SDK](sdk.md) wrap
 * **Errors** are GraphQL errors whose `extensions.code` is one of `UNAUTHENTICATED`, `FORBIDDEN`,
   `NOT_FOUND`, `VALIDATION_FAILED`, `CONFLICT`, `RATE_LIMITED`; `extensions.details` holds the
   data (`field`, `params`, `issues`, `retry_after`).
-* **Lists** are pages: `first` (how many), `after` (the `endCursor` of the previous page),
-  `totalCount`, `pageInfo { hasNextPage endCursor }`.
+* **Lists** are pages: `first` (how many, default {default_page}, at most {max_page}), `after`
+  (the `endCursor` of the previous page), `totalCount`, `pageInfo {{ hasNextPage endCursor }}`.
+* **Limits** on a document, checked before anything runs (`VALIDATION_FAILED` otherwise):
+  selections nested at most {depth} deep below the root field (introspection fields not counted),
+  at most {aliases} aliases, at most {tokens:,} tokens; the request body is limited by
+  `OPEN_MAX_REQUEST_BYTES` (HTTP 413). The parse and validation results of the last
+  {cache} distinct documents are cached, so repeated operations skip both steps.
 
 The schema as SDL: [schema.graphql](schema.graphql). The examples are checked against it by
-`docs/tests/test_graphql_api.py`."""
+`docs/tests/test_reference.py`."""
 
 
 def load_schema(path: Path = SCHEMA_FILE) -> GraphQLSchema:
@@ -194,7 +201,15 @@ def render(path: Path = SCHEMA_FILE) -> str:
     """The Markdown of ``docs/graphql-api.md`` for the SDL file at ``path``."""
     schema = load_schema(path)
     fields = root_fields(schema)
-    lines = ["# GraphQL API reference", "", GENERATED_NOTE, "", _INTRO, ""]
+    intro = _INTRO.format(
+        default_page=DEFAULT_PAGE_SIZE,
+        max_page=MAX_PAGE_SIZE,
+        depth=MAX_QUERY_DEPTH,
+        aliases=MAX_ALIASES,
+        tokens=MAX_TOKENS,
+        cache=DOCUMENT_CACHE_SIZE,
+    )
+    lines = ["# GraphQL API reference", "", GENERATED_NOTE, "", intro, ""]
     for title, kind in _ROOTS:
         lines.append(f"* [{title}](#{_anchor(title)}): " + ", ".join(f"`{name}`" for name in fields[kind]))
     lines += ["* [Types](#types)", ""]
