@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -167,3 +169,18 @@ async def test_results_json_cannot_hold_are_stored_as_their_repr_and_the_run_end
     assert nodes[("nan", None)].result == {"$repr": "nan"}
     assert nodes[("money", None)].result == {"$repr": "Decimal('1.50')"}
     assert nodes[("nul", None)].result == {"$repr": repr("a\x00b")}
+
+
+async def test_nul_in_log_lines_and_errors_is_stored_escaped_and_the_run_ends(world: World) -> None:
+    script = "import sys\nsys.stderr.write('a\\x00b\\n')\nsys.stderr.flush()\nraise SystemExit('c\\x00d')"
+    raw = world.definition(world.node("noisy", "command", argv=[sys.executable, "-I", "-c", script]))
+    _, row = await start(world, raw)
+    finished = await asyncio.wait_for(world.finished(row.id), 30)
+    assert finished.status is ExecutionStatus.FAILED
+    payloads = [event.payload for event in await world.events(row.id)]
+    assert [p["line"] for p in payloads if p["kind"] == "node_log"] == ["a\\x00b", "c\\x00d"]
+    [failed] = [p for p in payloads if p["kind"] == "node_failed"]
+    assert "c\\x00d" in failed["error"]["message"] + failed["error"]["traceback"]
+    assert "\x00" not in json.dumps(payloads)
+    error = (await world.nodes(row.id))[("noisy", None)].error
+    assert error is not None and "\x00" not in json.dumps(error)

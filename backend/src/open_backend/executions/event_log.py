@@ -50,7 +50,7 @@ from open_backend.executions.projection import (
     node_rows,
     node_rows_of,
 )
-from open_backend.executions.stored_json import storable_text
+from open_backend.executions.stored_json import escape_task_text
 from open_backend.live.bus import NullPublisher, Publisher
 from open_backend.live.publish import publish_events, publish_execution
 from open_backend.observability import metrics
@@ -222,11 +222,13 @@ class EventLog:
         async with self._lock:
             if self._pending:
                 batch = list(self._pending)
-                payloads = await asyncio.to_thread(self._payloads, batch)
-                for event, payload in zip(batch, payloads, strict=True):
+                payloads, rewritten = await asyncio.to_thread(self._payloads, batch)
+                for index, (event, payload) in enumerate(zip(batch, payloads, strict=True)):
                     payload["seq"] = self.state.last_seq + 1  # the stored log's own numbering
                     self.state.last_seq = payload["seq"]
-                    apply(self.state, _as_stored(event, payload))
+                    # the state folds the event as stored: renumbered, or its stored form
+                    same = event.seq == payload["seq"] and index not in rewritten
+                    apply(self.state, event if same else event_from_dict(payload))
                     if "node_id" in payload:
                         self._dirty.add(payload["node_id"])
                 self._unwritten.extend(payloads)
@@ -238,19 +240,23 @@ class EventLog:
                 self._unwritten = []
                 self._dirty.clear()
 
-    def _payloads(self, batch: list[Event]) -> list[dict[str, Any]]:
+    def _payloads(self, batch: list[Event]) -> tuple[list[dict[str, Any]], set[int]]:
+        """The stored payloads of ``batch``, and the indexes of those whose stored form differs
+        from the event (a result in its stored form or an artifact marker, escaped text)."""
         out = []
-        for event in batch:
+        rewritten = set()
+        for index, event in enumerate(batch):
             payload = event_to_dict(event)
-            if payload.get("result") is not None:  # ``None`` is never large
+            result = payload.get("result")
+            if result is not None:  # ``None`` is never large
                 payload["result"] = self.artifacts.store_if_large(
-                    self.execution_id, payload["node_id"], payload.get("map_index"), payload["result"]
+                    self.execution_id, payload["node_id"], payload.get("map_index"), result
                 )
-            error = payload.get("error")
-            if error is not None and any("\x00" in text for text in error.values()):
-                payload["error"] = {name: storable_text(text) for name, text in error.items()}
+            escaped = escape_task_text(payload)
+            if escaped or payload.get("result") is not result:
+                rewritten.add(index)
             out.append(payload)
-        return out
+        return out, rewritten
 
     async def _write(self, payloads: list[dict[str, Any]], state: RunState) -> None:
         """One transaction: renew the lease (setting the execution's new status and times in
@@ -289,16 +295,3 @@ class EventLog:
         if self._execution is None or execution.status != self._execution.status:
             publish_execution(self.bus, self.organization_id, self.execution_id, execution.status.value)
         self._execution = execution
-
-
-def _as_stored(event: Event, payload: dict[str, Any]) -> Event:
-    """The event as it is stored (``payload``): ``event`` itself unless its stored form has
-    another sequence number, or another form of its result or error
-    (:mod:`~open_backend.executions.stored_json`, artifact markers)."""
-    if (
-        event.seq == payload["seq"]
-        and payload.get("result") is getattr(event, "result", None)
-        and ("error" not in payload or tuple(payload["error"].values()) == tuple(getattr(event, "error", ())))
-    ):
-        return event
-    return event_from_dict(payload)

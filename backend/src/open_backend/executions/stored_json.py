@@ -59,19 +59,35 @@ def storable_text(text: str) -> str:
     return text.replace("\x00", "\\x00") if "\x00" in text else text
 
 
+def escape_task_text(payload: dict[str, Any]) -> bool:
+    """Apply :func:`storable_text` to the text task code puts into an event payload (a
+    ``node_log`` line, an error's type, message and traceback), in place; whether it changed
+    any. The other text fields come from validated definitions."""
+    escaped = False
+    line = payload.get("line")
+    if line is not None and "\x00" in line:
+        payload["line"] = storable_text(line)
+        escaped = True
+    error = payload.get("error")
+    if error is not None and any("\x00" in text for text in error.values()):
+        payload["error"] = {name: storable_text(text) for name, text in error.items()}
+        escaped = True
+    return escaped
+
+
 def _sanitised_pair(value: Any) -> tuple[Any, bytes]:
     try:
         safe = _sanitised(value, set())
-        data = json.dumps(safe, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    except _Cycle:
+        safe = {REPR_KEY: _repr(value)}
     except RecursionError:
         safe = {REPR_KEY: f"<{type(value).__name__} nested too deeply to store>"}
-        data = json.dumps(safe).encode("utf-8")
-    return safe, data
+    return safe, json.dumps(safe, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
 
 def _sanitised(value: Any, open_ids: set[int]) -> Any:
     """``value`` with every unstorable part replaced; ``open_ids`` holds the containers being
-    walked, to find a container that holds itself."""
+    walked. Raises :class:`_Cycle` when a container holds itself."""
     if value is None or isinstance(value, bool | int):
         return value
     if isinstance(value, float):
@@ -86,10 +102,6 @@ def _sanitised(value: Any, open_ids: set[int]) -> Any:
             if isinstance(value, dict):
                 return {_key(key): _sanitised(item, open_ids) for key, item in value.items()}
             return [_sanitised(item, open_ids) for item in value]
-        except _Cycle:
-            if open_ids == {id(value)}:  # the outermost container: store the whole value's repr
-                return {REPR_KEY: _repr(value)}
-            raise
         finally:
             open_ids.discard(id(value))
     return {REPR_KEY: _repr(value)}
